@@ -1,0 +1,98 @@
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { inProcessBus, natsBus, type Bus } from './platform/bus/bus.js';
+import { KeyRing } from './platform/crypto/keyring.js';
+import { loadMasterKeys } from './platform/crypto/masterKeys.js';
+import { migrate } from './platform/db/migrate.js';
+import { openDatabase } from './platform/db/open.js';
+import type { Db } from './platform/db/types.js';
+import type { Deps } from './platform/deps.js';
+import { installErrorHandler } from './platform/http/errorHandler.js';
+import { healthRoutes } from './platform/http/health.js';
+import { installStrictJsonParser } from './platform/http/jsonParser.js';
+import { loggerOptions } from './platform/logging/logger.js';
+import { registerDomains } from './routes.js';
+
+export type BuildOptions = {
+  /** An already-open database (tests share one per file); otherwise opened from config. */
+  db?: Db;
+  now?: () => Date;
+};
+
+/** Builds the whole application without listening; main.ts listens, tests use inject(). */
+export async function build(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config),
+    trustProxy: config.trustProxy,
+    bodyLimit: 64 * 1024,
+    // Never disclose which framework or version serves the request.
+    return503OnClosing: true,
+    ajv: {
+      // Unknown fields are refused rather than silently dropped, so a client bug is seen at once.
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
+  });
+
+  const ownsDb = !opts.db;
+  const db = opts.db ?? (await openDatabase(config));
+  await migrate(db);
+  let bus: Bus;
+  try {
+    bus = config.natsUrl
+      ? await natsBus(config.natsUrl, (err) => app.log.warn({ err }, 'bad bus message'))
+      : inProcessBus();
+  } catch (err) {
+    if (ownsDb) await db.close();
+    throw err;
+  }
+  const deps: Deps = {
+    config,
+    db,
+    keyring: new KeyRing(db, loadMasterKeys(config)),
+    bus,
+    now: opts.now ?? (() => new Date()),
+  };
+  app.decorate('deps', deps);
+  app.addHook('onClose', async () => {
+    await bus.close();
+    if (ownsDb) await db.close();
+  });
+
+  installStrictJsonParser(app);
+  installErrorHandler(app);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    // Resume links carry their token in the URL fragment; never leak the page URL to other sites.
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  await app.register(cookie);
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Confide API',
+        version: '0.1.0',
+        description: 'Confidential conversations between service users and clinical teams.',
+      },
+      components: { securitySchemes: { staffSession: { type: 'apiKey', in: 'cookie', name: 'confide_session' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(healthRoutes);
+  await registerDomains(app);
+  return app;
+}

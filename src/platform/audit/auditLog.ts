@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import type { Db, Queryable } from '../db/types.js';
+import { asBuffer } from '../db/types.js';
+
+/** Who did what to which record, from where and why. Never content, tokens or identifiers beyond internal ids. */
+export type AuditEntry = {
+  /** Organisation id, or 'platform' for events not tied to one (e.g. a failed sign-in for an unknown email). */
+  chain: string;
+  actorKind: 'staff' | 'service_user' | 'system' | 'anonymous' | 'api_client';
+  actorId: string | null;
+  action: string;
+  targetKind?: string | null;
+  targetId?: string | null;
+  ip?: string | null;
+  reason?: string | null;
+};
+
+export const GENESIS_HASH = Buffer.alloc(32);
+
+type Stored = {
+  chain: string;
+  position: number;
+  at: Date;
+  actor_kind: string;
+  actor_id: string | null;
+  action: string;
+  target_kind: string | null;
+  target_id: string | null;
+  ip: string | null;
+  reason: string | null;
+};
+
+/** The exact bytes hashed for an entry: stable field order, ISO time, nulls explicit. */
+function canonical(e: Stored): string {
+  return JSON.stringify([
+    e.chain,
+    e.position,
+    e.at.toISOString(),
+    e.actor_kind,
+    e.actor_id,
+    e.action,
+    e.target_kind,
+    e.target_id,
+    e.ip,
+    e.reason,
+  ]);
+}
+
+export function entryHash(prev: Buffer, e: Stored): Buffer {
+  return createHash('sha256').update(prev).update(canonical(e), 'utf8').digest();
+}
+
+/**
+ * Appends to the entry's chain inside the caller's transaction, so the audit record commits or
+ * rolls back with the change it describes. The upsert on audit_heads takes a row lock that
+ * serialises writers of one chain only; different organisations append in parallel.
+ */
+export async function appendAudit(q: Queryable, entry: AuditEntry): Promise<void> {
+  const head = await q.query<{ position: number; hash: unknown }>(
+    `INSERT INTO audit_heads (chain, position, hash) VALUES ($1, 0, $2)
+     ON CONFLICT (chain) DO UPDATE SET chain = EXCLUDED.chain
+     RETURNING position, hash`,
+    [entry.chain, GENESIS_HASH],
+  );
+  const prev = head.rows[0]!;
+  // Millisecond precision: what JavaScript dates and timestamptz both hold exactly.
+  const stored: Stored = {
+    chain: entry.chain,
+    position: Number(prev.position) + 1,
+    at: new Date(),
+    actor_kind: entry.actorKind,
+    actor_id: entry.actorId,
+    action: entry.action,
+    target_kind: entry.targetKind ?? null,
+    target_id: entry.targetId ?? null,
+    ip: entry.ip ?? null,
+    reason: entry.reason ?? null,
+  };
+  const prevHash = asBuffer(prev.hash);
+  const hash = entryHash(prevHash, stored);
+  await q.query(
+    `WITH head AS (UPDATE audit_heads SET position = $2, hash = $12 WHERE chain = $1)
+     INSERT INTO audit_log (chain, position, at, actor_kind, actor_id, action, target_kind, target_id, ip, reason, prev_hash, hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    [
+      stored.chain,
+      stored.position,
+      stored.at,
+      stored.actor_kind,
+      stored.actor_id,
+      stored.action,
+      stored.target_kind,
+      stored.target_id,
+      stored.ip,
+      stored.reason,
+      prevHash,
+      hash,
+    ],
+  );
+}
+
+/** Audits outside any other write, e.g. a read of a transcript. */
+export function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
+  return db.tx((q) => appendAudit(q, entry));
+}
+
+export type VerifyResult =
+  | { ok: true; chains: number; entries: number }
+  | { ok: false; chain: string; position: number; id: number | null; problem: string };
+
+/** Walks every chain from its start; the first entry whose link or hash does not hold is named. */
+export async function verifyAudit(db: Db, pageSize = 5000): Promise<VerifyResult> {
+  const heads = await db.query<{ chain: string; position: number; hash: unknown }>(
+    'SELECT chain, position, hash FROM audit_heads ORDER BY chain',
+  );
+  const headChains = new Set(heads.rows.map((h) => h.chain));
+  const orphan = await db.query<{ chain: string; id: number; position: number }>(
+    'SELECT chain, min(id) AS id, min(position) AS position FROM audit_log GROUP BY chain',
+  );
+  for (const o of orphan.rows) {
+    if (!headChains.has(o.chain)) {
+      return {
+        ok: false,
+        chain: o.chain,
+        position: Number(o.position),
+        id: Number(o.id),
+        problem: 'chain has entries but no head',
+      };
+    }
+  }
+  let entries = 0;
+  for (const head of heads.rows) {
+    let prev: Buffer = GENESIS_HASH;
+    let expected = 1;
+    let after = 0;
+    for (;;) {
+      const page = await db.query<Stored & { id: number; prev_hash: unknown; hash: unknown }>(
+        `SELECT id, chain, position, at, actor_kind, actor_id, action, target_kind, target_id, ip, reason, prev_hash, hash
+         FROM audit_log WHERE chain = $1 AND position > $2 ORDER BY position LIMIT $3`,
+        [head.chain, after, pageSize],
+      );
+      for (const row of page.rows) {
+        const position = Number(row.position);
+        const fail = (problem: string, at = position): VerifyResult => ({
+          ok: false,
+          chain: head.chain,
+          position: at,
+          id: Number(row.id),
+          problem,
+        });
+        if (position !== expected) return fail(`entry ${expected} is missing`, expected);
+        if (!asBuffer(row.prev_hash).equals(prev)) return fail('link to the previous entry is broken');
+        const hash = entryHash(prev, { ...row, position });
+        if (!hash.equals(asBuffer(row.hash))) return fail('entry content does not match its hash');
+        prev = hash;
+        expected++;
+        entries++;
+        after = position;
+      }
+      if (page.rows.length < pageSize) break;
+    }
+    if (expected - 1 !== Number(head.position) || !prev.equals(asBuffer(head.hash))) {
+      return {
+        ok: false,
+        chain: head.chain,
+        position: expected,
+        id: null,
+        problem: `chain ends at entry ${expected - 1} but its head records entry ${head.position}: newest entries were deleted`,
+      };
+    }
+  }
+  return { ok: true, chains: heads.rows.length, entries };
+}

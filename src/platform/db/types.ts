@@ -1,0 +1,24 @@
+/** The one database interface the domains use: the same SQL runs on PGlite and PostgreSQL. */
+export type Row = Record<string, unknown>;
+
+export type QueryResult<T> = { rows: T[]; rowCount: number };
+
+export interface Queryable {
+  query<T = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
+  /** Parameterless, possibly multi-statement SQL (migrations, test set-up). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs fn in one transaction; any throw rolls back, so nothing is half-written. */
+  tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** bytea comes back as Buffer from pg and Uint8Array from PGlite; callers want Buffer. */
+export function asBuffer(value: unknown): Buffer {
+  if (Buffer.isBuffer(value)) return value;
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  throw new TypeError('expected a bytea value');
+}

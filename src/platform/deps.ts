@@ -1,0 +1,20 @@
+import type { Config } from '../config.js';
+import type { Bus } from './bus/bus.js';
+import type { KeyRing } from './crypto/keyring.js';
+import type { Db } from './db/types.js';
+
+/** What every domain's service functions receive: no globals, so tests build their own. */
+export type Deps = {
+  config: Config;
+  db: Db;
+  keyring: KeyRing;
+  bus: Bus;
+  /** The server clock; injectable so calendar behaviour can be tested at any instant. */
+  now: () => Date;
+};
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: Deps;
+  }
+}

@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { loadConfig, type Config } from '../config.js';
+import { openPglite } from '../platform/db/pglite.js';
+import { openPostgres } from '../platform/db/postgres.js';
+import type { Db } from '../platform/db/types.js';
+
+/**
+ * The suite runs twice in CI: on embedded PGlite (default) and on PostgreSQL
+ * (CONFIDE_TEST_DB=postgres). Each test file gets its own database, dropped afterwards.
+ */
+const target = process.env.CONFIDE_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+const adminUrl = process.env.CONFIDE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export type TestDatabase = { db: Db; url: string | null; drop: () => Promise<void> };
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  if (target === 'pglite') {
+    const db = await openPglite();
+    return { db, url: null, drop: () => db.close() };
+  }
+  const name = `confide_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const db = openPostgres(url.toString(), { max: 10 });
+  return {
+    db,
+    url: url.toString(),
+    async drop() {
+      await db.close();
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return loadConfig(
+    { NODE_ENV: 'test', MASTER_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+    { serveWeb: false, ...overrides },
+  );
+}
