@@ -24,7 +24,9 @@ CREATE TABLE conversations (
   closed_by uuid REFERENCES staff (id),
   outcome text,
   recorded_in_clinical_record boolean,
+  -- Idempotent start: the client's reference and a keyed hash of what it sent.
   create_ref text,
+  create_hash bytea,
   UNIQUE (service_id, create_ref)
 );
 CREATE INDEX conversations_queue ON conversations (service_id, status, waiting_since);

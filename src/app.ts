@@ -1,5 +1,6 @@
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
@@ -80,6 +81,8 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Fa
     referrerPolicy: { policy: 'no-referrer' },
   });
   await app.register(cookie);
+  // Limits are declared per route (sign-in, starting and resuming conversations); in-process per node.
+  await app.register(rateLimit, { global: false });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(swagger, {
     openapi: {

@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { chatRoutes } from './chat/routes.js';
+import { identityRoutes, installStaffSessions } from './identity/routes.js';
+import { organisationRoutes } from './organisations/routes.js';
 
 /** Every domain's routes, registered in one place so the API surface is easy to see. */
 export async function registerDomains(app: FastifyInstance): Promise<void> {
-  void app;
+  installStaffSessions(app);
+  await app.register(identityRoutes);
+  await app.register(organisationRoutes);
+  await app.register(chatRoutes);
 }

@@ -1,0 +1,85 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../platform/http/errors.js';
+import { authenticateConversationToken } from './access.js';
+import { LiveHub } from './liveHub.js';
+
+const AUTH_TIMEOUT_MS = 10_000;
+const HEARTBEAT_MS = 30_000;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    liveHub: LiveHub;
+  }
+}
+
+/**
+ * WebSocket endpoints for live updates. Staff authenticate with their session cookie at the
+ * upgrade; service users send their token in the first frame, so it never appears in a URL.
+ */
+export async function liveRoutes(app: FastifyInstance): Promise<void> {
+  const hub = new LiveHub(app.deps, (err) => app.log.error({ err }, 'live update failed'));
+  app.decorate('liveHub', hub);
+  const unsubscribe = app.deps.bus.subscribe((event) => hub.dispatch(event));
+  const alive = new WeakSet<object>();
+  const heartbeat = setInterval(() => {
+    for (const client of app.websocketServer.clients) {
+      if (!alive.has(client)) {
+        client.terminate();
+        continue;
+      }
+      alive.delete(client);
+      client.ping();
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+  app.addHook('preClose', async () => {
+    clearInterval(heartbeat);
+    unsubscribe();
+    await hub.idle();
+    hub.closeAll(1001, 'server shutting down');
+  });
+
+  app.get('/api/staff/live', { websocket: true, schema: { hide: true } }, (socket, request) => {
+    const staff = request.staff;
+    if (!staff) {
+      socket.close(4401, 'sign in');
+      return;
+    }
+    alive.add(socket);
+    socket.on('pong', () => alive.add(socket));
+    const remove = hub.addStaff(socket, staff);
+    socket.on('close', remove);
+    // Staff sockets only listen; anything they send is ignored.
+    socket.send(JSON.stringify({ type: 'ready' }));
+  });
+
+  app.get('/api/public/conversation/live', { websocket: true, schema: { hide: true } }, (socket) => {
+    alive.add(socket);
+    socket.on('pong', () => alive.add(socket));
+    let remove: (() => void) | null = null;
+    const timer = setTimeout(() => socket.close(4401, 'authenticate first'), AUTH_TIMEOUT_MS);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      remove?.();
+    });
+    socket.once('message', (data) => {
+      clearTimeout(timer);
+      void (async () => {
+        let token: unknown;
+        try {
+          token = (JSON.parse(String(data)) as { type?: unknown; token?: unknown }).token;
+        } catch {
+          token = undefined;
+        }
+        try {
+          const who = await authenticateConversationToken(app.deps, typeof token === 'string' ? token : undefined);
+          if (socket.readyState !== socket.OPEN) return;
+          remove = hub.addPublic(socket, who.conversationId);
+          socket.send(JSON.stringify({ type: 'ready' }));
+        } catch (err) {
+          socket.close(4401, err instanceof AppError ? err.code : 'error');
+        }
+      })();
+    });
+  });
+}

@@ -1,0 +1,151 @@
+import type { WebSocket } from 'ws';
+import type { StaffContext } from '../identity/staffContext.js';
+import { hasServiceRole } from '../identity/staffContext.js';
+import type { LiveEvent } from '../platform/bus/bus.js';
+import type { Deps } from '../platform/deps.js';
+import { loadSummary } from './summaries.js';
+import { loadMessage, toPublicMessage, toStaffMessage } from './views.js';
+
+type StaffSocket = { socket: WebSocket; staff: StaffContext };
+type PublicSocket = { socket: WebSocket; conversationId: string };
+
+// A socket this far behind is not reading; dropping it protects the node's memory.
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+
+/**
+ * The sockets connected to this node, indexed by what they may hear about. Each bus event is
+ * loaded from the database once per node and then sent to every entitled socket. Events for one
+ * conversation are handled strictly in order, so messages arrive in sequence.
+ */
+export class LiveHub {
+  private readonly staffByService = new Map<string, Set<StaffSocket>>();
+  private readonly publicByConversation = new Map<string, Set<PublicSocket>>();
+  private readonly queues = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  addStaff(socket: WebSocket, staff: StaffContext): () => void {
+    const entry = { socket, staff };
+    const services = [...staff.roles.keys()].filter((id) => hasServiceRole(staff, id, 'clinician'));
+    for (const id of services) getOrAdd(this.staffByService, id).add(entry);
+    return () => {
+      for (const id of services) removeFrom(this.staffByService, id, entry);
+    };
+  }
+
+  addPublic(socket: WebSocket, conversationId: string): () => void {
+    const entry = { socket, conversationId };
+    getOrAdd(this.publicByConversation, conversationId).add(entry);
+    return () => removeFrom(this.publicByConversation, conversationId, entry);
+  }
+
+  dispatch(event: LiveEvent): void {
+    const key = event.conversationId;
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.handle(event))
+      .catch(this.onError)
+      .finally(() => {
+        if (this.queues.get(key) === next) this.queues.delete(key);
+      });
+    this.queues.set(key, next);
+  }
+
+  /** Waits for every queued event to be sent: used at shutdown and by tests. */
+  async idle(): Promise<void> {
+    while (this.queues.size > 0) await Promise.all([...this.queues.values()]);
+  }
+
+  private async handle(event: LiveEvent): Promise<void> {
+    const staffSockets = this.staffByService.get(event.serviceId);
+    const publicSockets = this.publicByConversation.get(event.conversationId);
+    if (!staffSockets?.size && !publicSockets?.size) return;
+    switch (event.type) {
+      case 'message.created': {
+        const row = await loadMessage(this.deps.db, event.messageId);
+        if (!row) return;
+        if (staffSockets?.size) {
+          const frame = JSON.stringify({
+            type: 'message',
+            conversationId: event.conversationId,
+            message: await toStaffMessage(this.deps, row),
+          });
+          for (const s of staffSockets) send(s.socket, frame);
+        }
+        const pub = publicSockets?.size ? await toPublicMessage(this.deps, row) : null;
+        if (pub) {
+          const frame = JSON.stringify({ type: 'message', message: pub });
+          for (const s of publicSockets!) send(s.socket, frame);
+        }
+        return;
+      }
+      case 'conversation.changed': {
+        if (staffSockets?.size) await this.sendSummaries(event.conversationId, [...staffSockets]);
+        if (publicSockets?.size) {
+          const { rows } = await this.deps.db.query<{ status: string }>(
+            'SELECT status FROM conversations WHERE id = $1',
+            [event.conversationId],
+          );
+          const frame = JSON.stringify({ type: 'conversation', status: rows[0]?.status });
+          for (const s of publicSockets) send(s.socket, frame);
+        }
+        return;
+      }
+    }
+  }
+
+  /** One summary load plus one query for every connected member's unread count. */
+  private async sendSummaries(conversationId: string, sockets: StaffSocket[]): Promise<void> {
+    const staffIds = [...new Set(sockets.map((s) => s.staff.staffId))];
+    const summary = await loadSummary(this.deps, this.deps.db, staffIds[0]!, conversationId);
+    if (!summary) return;
+    const { rows } = await this.deps.db.query<{ staff_id: string; unread: number }>(
+      `SELECT v.staff_id, (SELECT count(*)::int FROM messages m WHERE m.conversation_id = $1
+         AND m.author_kind = 'service_user' AND m.seq > coalesce(r.last_read_seq, 0)) AS unread
+       FROM unnest($2::uuid[]) AS v(staff_id)
+       LEFT JOIN conversation_reads r ON r.conversation_id = $1 AND r.staff_id = v.staff_id`,
+      [conversationId, staffIds],
+    );
+    const unread = new Map(rows.map((r) => [r.staff_id, Number(r.unread)]));
+    for (const s of sockets) {
+      send(
+        s.socket,
+        JSON.stringify({
+          type: 'conversation',
+          conversation: { ...summary, unreadCount: unread.get(s.staff.staffId) ?? 0 },
+        }),
+      );
+    }
+  }
+
+  closeAll(code: number, reason: string): void {
+    for (const set of [...this.staffByService.values(), ...this.publicByConversation.values()]) {
+      for (const s of set) s.socket.close(code, reason);
+    }
+  }
+}
+
+function send(socket: WebSocket, frame: string): void {
+  if (socket.readyState !== socket.OPEN) return;
+  if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+    socket.close(1013, 'too slow');
+    return;
+  }
+  socket.send(frame);
+}
+
+function getOrAdd<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  return set;
+}
+
+function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) map.delete(key);
+}

@@ -1,0 +1,194 @@
+import { loadServiceCalendar } from '../organisations/serviceCalendar.js';
+import { findServiceById } from '../organisations/services.js';
+import { appendAudit } from '../platform/audit/auditLog.js';
+import { isUniqueViolation } from '../platform/db/errors.js';
+import type { Deps } from '../platform/deps.js';
+import { Conflict, NotFound } from '../platform/http/errors.js';
+import type { ServiceUserContext } from './access.js';
+import { autoRepliesFor } from './autoReplies.js';
+import { insertMessages, responseDueAt, type NewMessage } from './insertMessages.js';
+import { checkMessageText } from './messageText.js';
+import { publishConversationChanged, publishMessages } from './publish.js';
+import {
+  loadMessages,
+  MESSAGE_SELECT,
+  PUBLIC_KINDS,
+  toPublicMessage,
+  type MessageRow,
+  type PublicMessage,
+} from './views.js';
+
+export type PublicConversation = {
+  id: string;
+  serviceName: string;
+  serviceSlug: string;
+  status: 'open' | 'closed';
+  endedByYou: boolean;
+  messages: PublicMessage[];
+};
+
+export async function getPublicConversation(deps: Deps, who: ServiceUserContext): Promise<PublicConversation> {
+  const { rows } = await deps.db.query<{
+    id: string;
+    status: 'open' | 'closed';
+    ended_by_user_at: Date | null;
+    name: string;
+    slug: string;
+  }>(
+    `SELECT c.id, c.status, c.ended_by_user_at, s.name, s.slug FROM conversations c JOIN services s ON s.id = c.service_id
+     WHERE c.id = $1`,
+    [who.conversationId],
+  );
+  const c = rows[0];
+  if (!c) throw new NotFound('Conversation');
+  const messages = await loadMessages(deps.db, c.id, PUBLIC_KINDS);
+  return {
+    id: c.id,
+    serviceName: c.name,
+    serviceSlug: c.slug,
+    status: c.status,
+    endedByYou: c.ended_by_user_at !== null,
+    messages: (await Promise.all(messages.map((m) => toPublicMessage(deps, m)))).filter((m) => m !== null),
+  };
+}
+
+/** A repeat of an earlier message (same clientRef) returns it; the same clientRef with other text is refused. */
+async function findByClientRef(
+  deps: Deps,
+  conversationId: string,
+  clientRef: string,
+  text: string,
+): Promise<MessageRow | null> {
+  const { rows } = await deps.db.query<MessageRow>(
+    `${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.client_ref = $2`,
+    [conversationId, clientRef],
+  );
+  const prior = rows[0];
+  if (!prior) return null;
+  if ((await deps.keyring.decrypt(prior.body_enc)) !== text) {
+    throw new Conflict('That reference was already used for a different message.', 'client_ref_reused');
+  }
+  return prior;
+}
+
+/**
+ * A service user writes. A closed conversation reopens (the team must see it), the response
+ * clock starts if the team had answered everything, and out of hours the bounce-back is sent
+ * once for this closed period.
+ */
+export async function postServiceUserMessage(
+  deps: Deps,
+  who: ServiceUserContext,
+  input: { message: string; clientRef: string },
+): Promise<PublicMessage> {
+  const text = checkMessageText(input.message);
+  const prior = await findByClientRef(deps, who.conversationId, input.clientRef, text);
+  if (prior) return (await toPublicMessage(deps, prior))!;
+
+  const service = await findServiceById(deps.db, who.serviceId);
+  if (!service) throw new NotFound('Conversation');
+  const now = deps.now();
+  const calendar = await loadServiceCalendar(deps.db, service, now);
+  const seal = await deps.keyring.sealer(who.organisationId);
+  let created: { id: string; seq: number }[];
+  try {
+    created = await deps.db.tx(async (q) => {
+      const { rows } = await q.query<{
+        last_seq: number;
+        status: string;
+        waiting_since: Date | null;
+        out_of_hours_period_start: Date | null;
+      }>(
+        'SELECT last_seq, status, waiting_since, out_of_hours_period_start FROM conversations WHERE id = $1 FOR UPDATE',
+        [who.conversationId],
+      );
+      const c = rows[0]!;
+      const { replies, outOfHoursPeriodStart } = autoRepliesFor({
+        service,
+        calendar,
+        now,
+        isFirstMessage: false,
+        lastOutOfHoursPeriodStart: c.out_of_hours_period_start ? new Date(c.out_of_hours_period_start) : null,
+      });
+      const messages: NewMessage[] = [
+        { kind: 'message', authorKind: 'service_user', body: seal(text), clientRef: input.clientRef },
+      ];
+      const reopening = c.status === 'closed';
+      if (reopening) {
+        messages.push({ kind: 'event', authorKind: 'system', body: seal('Reopened: the service user wrote again.') });
+      }
+      messages.push(...replies.map((r) => ({ kind: r.kind, authorKind: 'system' as const, body: seal(r.text) })));
+      const startsWaiting = c.waiting_since === null;
+      await q.query(
+        `UPDATE conversations SET last_seq = last_seq + $2, last_message_at = $3,
+           waiting_since = coalesce(waiting_since, $3),
+           response_due_at = CASE WHEN $4 THEN $5 ELSE response_due_at END,
+           out_of_hours_period_start = $6, ended_by_user_at = NULL,
+           status = 'open', closed_at = NULL, closed_by = NULL, outcome = NULL, recorded_in_clinical_record = NULL
+         WHERE id = $1`,
+        [
+          who.conversationId,
+          messages.length,
+          now,
+          startsWaiting,
+          startsWaiting ? responseDueAt(calendar, now, service.responseTargetWorkingHours) : null,
+          outOfHoursPeriodStart,
+        ],
+      );
+      const ids = await insertMessages(q, who.conversationId, c.last_seq + 1, now, messages);
+      await appendAudit(q, {
+        chain: who.organisationId,
+        actorKind: 'service_user',
+        actorId: who.conversationId,
+        action: reopening ? 'conversation.message_reopened' : 'conversation.message',
+        targetKind: 'message',
+        targetId: ids[0]!.id,
+      });
+      return ids;
+    });
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    const again = await findByClientRef(deps, who.conversationId, input.clientRef, text);
+    if (!again) throw err;
+    return (await toPublicMessage(deps, again))!;
+  }
+  publishMessages(deps, who, created);
+  return {
+    id: created[0]!.id,
+    seq: created[0]!.seq,
+    from: 'you',
+    kind: 'message',
+    authorName: null,
+    text,
+    sentAt: now.toISOString(),
+  };
+}
+
+/** The service user says they are done. The team still closes it with an outcome. */
+export async function endConversation(deps: Deps, who: ServiceUserContext): Promise<PublicConversation> {
+  const seal = await deps.keyring.sealer(who.organisationId);
+  const now = deps.now();
+  const ended = await deps.db.tx(async (q) => {
+    const { rows } = await q.query<{ last_seq: number }>(
+      `UPDATE conversations SET ended_by_user_at = $2, last_seq = last_seq + 1
+       WHERE id = $1 AND ended_by_user_at IS NULL AND status = 'open' RETURNING last_seq`,
+      [who.conversationId, now],
+    );
+    if (!rows[0]) return null;
+    const ids = await insertMessages(q, who.conversationId, rows[0].last_seq, now, [
+      { kind: 'event', authorKind: 'system', body: seal('The service user ended the conversation.') },
+    ]);
+    await appendAudit(q, {
+      chain: who.organisationId,
+      actorKind: 'service_user',
+      actorId: who.conversationId,
+      action: 'conversation.end_by_user',
+      targetKind: 'conversation',
+      targetId: who.conversationId,
+    });
+    return ids;
+  });
+  if (ended) publishMessages(deps, who, ended);
+  else publishConversationChanged(deps, who);
+  return getPublicConversation(deps, who);
+}

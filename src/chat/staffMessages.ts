@@ -1,0 +1,85 @@
+import type { StaffContext } from '../identity/staffContext.js';
+import { appendAudit } from '../platform/audit/auditLog.js';
+import { isUniqueViolation } from '../platform/db/errors.js';
+import type { Deps } from '../platform/deps.js';
+import { Conflict } from '../platform/http/errors.js';
+import { authorizeConversation } from './authorize.js';
+import { insertMessages } from './insertMessages.js';
+import { checkMessageText } from './messageText.js';
+import { publishMessages } from './publish.js';
+import { loadMessage, MESSAGE_SELECT, toStaffMessage, type MessageRow, type StaffMessage } from './views.js';
+
+async function findByClientRef(deps: Deps, conversationId: string, clientRef: string, text: string, kind: string) {
+  const { rows } = await deps.db.query<MessageRow>(
+    `${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.client_ref = $2`,
+    [conversationId, clientRef],
+  );
+  const prior = rows[0];
+  if (!prior) return null;
+  if (prior.kind !== kind || (await deps.keyring.decrypt(prior.body_enc)) !== text) {
+    throw new Conflict('That reference was already used for a different message.', 'client_ref_reused');
+  }
+  return prior;
+}
+
+/**
+ * A reply to the service user, or an internal note the service user never sees. Replying to an
+ * unassigned conversation takes it on, and answers the wait (the response clock stops); a note
+ * changes neither. Writing to a closed conversation is refused: reopen by the service user only.
+ */
+export async function postStaffMessage(
+  deps: Deps,
+  staff: StaffContext,
+  conversationId: string,
+  kind: 'message' | 'note',
+  input: { message: string; clientRef: string },
+): Promise<StaffMessage> {
+  const text = checkMessageText(input.message);
+  const ref = await authorizeConversation(deps.db, staff, conversationId);
+  const prior = await findByClientRef(deps, conversationId, input.clientRef, text, kind);
+  if (prior) return toStaffMessage(deps, prior);
+  const seal = await deps.keyring.sealer(ref.organisationId);
+  const now = deps.now();
+  let created: { id: string; seq: number }[];
+  try {
+    created = await deps.db.tx(async (q) => {
+      const { rows } = await q.query<{ last_seq: number }>(
+        kind === 'message'
+          ? `UPDATE conversations SET last_seq = last_seq + 1, last_message_at = $2, waiting_since = NULL,
+               response_due_at = NULL, assigned_to = coalesce(assigned_to, $3)
+             WHERE id = $1 AND status = 'open' RETURNING last_seq`
+          : `UPDATE conversations SET last_seq = last_seq + 1 WHERE id = $1 AND status = 'open' AND $3::uuid IS NOT NULL
+             AND $2::timestamptz IS NOT NULL RETURNING last_seq`,
+        [conversationId, now, staff.staffId],
+      );
+      if (!rows[0]) throw new Conflict('This conversation is closed.', 'conversation_closed');
+      const ids = await insertMessages(q, conversationId, rows[0].last_seq, now, [
+        { kind, authorKind: 'staff', authorStaffId: staff.staffId, body: seal(text), clientRef: input.clientRef },
+      ]);
+      // Writing a reply means having read everything before it.
+      await q.query(
+        `INSERT INTO conversation_reads (conversation_id, staff_id, last_read_seq) VALUES ($1, $2, $3)
+         ON CONFLICT (conversation_id, staff_id) DO UPDATE SET last_read_seq = greatest(conversation_reads.last_read_seq, $3)`,
+        [conversationId, staff.staffId, rows[0].last_seq],
+      );
+      await appendAudit(q, {
+        chain: ref.organisationId,
+        actorKind: 'staff',
+        actorId: staff.staffId,
+        action: kind === 'message' ? 'conversation.reply' : 'conversation.note',
+        targetKind: 'message',
+        targetId: ids[0]!.id,
+        ip: staff.ip,
+      });
+      return ids;
+    });
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    const again = await findByClientRef(deps, conversationId, input.clientRef, text, kind);
+    if (!again) throw err;
+    return toStaffMessage(deps, again);
+  }
+  publishMessages(deps, ref, created);
+  const row = await loadMessage(deps.db, created[0]!.id);
+  return toStaffMessage(deps, row!);
+}
