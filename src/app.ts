@@ -16,6 +16,7 @@ import type { Deps } from './platform/deps.js';
 import { installErrorHandler } from './platform/http/errorHandler.js';
 import { healthRoutes } from './platform/http/health.js';
 import { installStrictJsonParser } from './platform/http/jsonParser.js';
+import { serveWebApp } from './platform/http/webApp.js';
 import { loggerOptions } from './platform/logging/logger.js';
 import { registerDomains } from './routes.js';
 
@@ -97,5 +98,6 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Fa
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(healthRoutes);
   await registerDomains(app);
+  if (config.serveWeb) await serveWebApp(app);
   return app;
 }

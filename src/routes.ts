@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { liveRoutes } from './chat/live.js';
 import { chatRoutes } from './chat/routes.js';
 import { identityRoutes, installStaffSessions } from './identity/routes.js';
 import { organisationRoutes } from './organisations/routes.js';
@@ -9,4 +10,5 @@ export async function registerDomains(app: FastifyInstance): Promise<void> {
   await app.register(identityRoutes);
   await app.register(organisationRoutes);
   await app.register(chatRoutes);
+  await app.register(liveRoutes);
 }

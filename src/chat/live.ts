@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { AppError } from '../platform/http/errors.js';
 import { authenticateConversationToken } from './access.js';
 import { LiveHub } from './liveHub.js';
@@ -16,7 +17,7 @@ declare module 'fastify' {
  * WebSocket endpoints for live updates. Staff authenticate with their session cookie at the
  * upgrade; service users send their token in the first frame, so it never appears in a URL.
  */
-export async function liveRoutes(app: FastifyInstance): Promise<void> {
+async function live(app: FastifyInstance): Promise<void> {
   const hub = new LiveHub(app.deps, (err) => app.log.error({ err }, 'live update failed'));
   app.decorate('liveHub', hub);
   const unsubscribe = app.deps.bus.subscribe((event) => hub.dispatch(event));
@@ -83,3 +84,6 @@ export async function liveRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 }
+
+// Not encapsulated: the hub is decorated on the root instance so shutdown and tests can reach it.
+export const liveRoutes = fp(live, { name: 'confide-live' });
