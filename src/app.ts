@@ -24,12 +24,14 @@ export type BuildOptions = {
   /** An already-open database (tests share one per file); otherwise opened from config. */
   db?: Db;
   now?: () => Date;
+  /** Where log lines go; tests capture them to prove nothing sensitive is written. */
+  logStream?: { write(line: string): void };
 };
 
 /** Builds the whole application without listening; main.ts listens, tests use inject(). */
 export async function build(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: opts.logStream ? { ...loggerOptions(config), stream: opts.logStream } : loggerOptions(config),
     trustProxy: config.trustProxy,
     bodyLimit: 64 * 1024,
     // Never disclose which framework or version serves the request.

@@ -29,6 +29,14 @@ export function loggerOptions(config: Pick<Config, 'logLevel'>): LoggerOptions {
         route: req.routeOptions?.url ?? req.url.split('?')[0],
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      // Database errors carry the query's parameters (PGlite) or key values (PostgreSQL detail):
+      // only the type, code, message and stack are kept.
+      err: (err: Error & { code?: unknown }) => ({
+        type: err.name,
+        code: typeof err.code === 'string' ? err.code : undefined,
+        message: err.message,
+        stack: err.stack,
+      }),
     },
   };
 }
