@@ -25,7 +25,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config.ts', 'src/testing/**', 'bench/**', 'scripts/**', '**/*.config.ts', 'test/**'],
+    files: ['src/config.ts', 'src/testing/**', '**/*.test.ts', 'bench/**', 'scripts/**', '**/*.config.ts', 'test/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

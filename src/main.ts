@@ -20,7 +20,10 @@ const USAGE = `usage: confide <command>
   keys rotate [--new-data-keys]
                           re-wrap data keys under MASTER_KEY (old key in MASTER_KEY_PREVIOUS)`;
 
-async function withDatabase<T>(config: Config, fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  config: Config,
+  fn: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
+): Promise<T> {
   const db = await openDatabase(config);
   try {
     await migrate(db);
@@ -67,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
   const flags = new Set([sub, ...rest].filter((a): a is string => a?.startsWith('--') ?? false));
   let config: Config;
   try {
-    config = loadConfig(process.env, flags.has('--demo') ? { demo: true } : {});
+    config = loadConfig(undefined, flags.has('--demo') ? { demo: true } : {});
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\nSee docs/CONFIGURATION.md.\n`);
@@ -75,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  switch (command) {
+  switch (command ?? '') {
     case 'start':
       await start(config);
       return -1;

@@ -19,7 +19,10 @@ describe('encryption at rest', () => {
   it('finds no message text, names, school, email or phone numbers in any table', async () => {
     const p = await makeInboxParties(t.app, t.deps);
     const service = await makeService(t.deps, p.org.id, { asksSchool: true, asksAgeRange: true });
-    await t.deps.db.query("INSERT INTO memberships (staff_id, service_id, role) VALUES ($1, $2, 'clinician')", [p.nurse.id, service.id]);
+    await t.deps.db.query("INSERT INTO memberships (staff_id, service_id, role) VALUES ($1, $2, 'clinician')", [
+      p.nurse.id,
+      service.id,
+    ]);
     const secrets = {
       firstName: `Tallulah${unique()}`,
       school: `Brackenbury Academy ${unique()}`,
@@ -51,7 +54,9 @@ describe('encryption at rest', () => {
     const { rows: tables } = await t.deps.db.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
     );
-    expect(tables.map((r) => r.table_name)).toEqual(expect.arrayContaining(['messages', 'conversations', 'staff', 'audit_log']));
+    expect(tables.map((r) => r.table_name)).toEqual(
+      expect.arrayContaining(['messages', 'conversations', 'staff', 'audit_log']),
+    );
     let dump = '';
     for (const { table_name } of tables) {
       const { rows } = await t.deps.db.query<{ row: string }>(`SELECT t::text AS row FROM "${table_name}" t`);
@@ -61,10 +66,16 @@ describe('encryption at rest', () => {
     expect(dump).toContain(conversationId);
     for (const needle of needles) {
       expect(dump.includes(needle), `plaintext found: ${needle.slice(0, 12)}…`).toBe(false);
-      expect(dump.includes(Buffer.from(needle).toString('hex')), `hex plaintext found: ${needle.slice(0, 12)}…`).toBe(false);
+      expect(dump.includes(Buffer.from(needle).toString('hex')), `hex plaintext found: ${needle.slice(0, 12)}…`).toBe(
+        false,
+      );
     }
     // And the API still reads it all back for the people entitled to it.
-    const detail = await t.app.inject({ method: 'GET', url: `/api/staff/conversations/${conversationId}`, headers: staff });
+    const detail = await t.app.inject({
+      method: 'GET',
+      url: `/api/staff/conversations/${conversationId}`,
+      headers: staff,
+    });
     expect(detail.body).toContain(secrets.note);
     expect(detail.json()).toMatchObject({ displayName: secrets.firstName, school: secrets.school });
   });

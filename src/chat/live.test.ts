@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../app.js';
-import { natsBus } from '../platform/bus/bus.js';
 import { unique } from '../testing/factories.js';
 import { LiveClient, type Frame } from '../testing/liveClient.js';
 import { buildTestApp, type TestApp } from '../testing/testApp.js';
@@ -31,9 +30,13 @@ describe('live updates over WebSocket', () => {
     const { conversationId, token } = await startConversationAs(t.app, p.service, 'Is anyone there?');
 
     for (const console of [nurse, colleague]) {
-      const c = await console.next((f) => f.type === 'conversation' && (f.conversation as { id: string }).id === conversationId);
+      const c = await console.next(
+        (f) => f.type === 'conversation' && (f.conversation as { id: string }).id === conversationId,
+      );
       expect(c.conversation).toMatchObject({ status: 'open', unreadCount: 1 });
-      const m = (await console.next((f) => f.type === 'message' && f.conversationId === conversationId)) as MessageFrame;
+      const m = (await console.next(
+        (f) => f.type === 'message' && f.conversationId === conversationId,
+      )) as MessageFrame;
       expect(m.message).toMatchObject({ kind: 'message', text: 'Is anyone there?', from: 'service_user' });
     }
 
@@ -45,7 +48,9 @@ describe('live updates over WebSocket', () => {
       payload: { message: 'Yes, this is the school nurse.', clientRef: unique('ref-') },
     });
     expect(reply.statusCode).toBe(201);
-    const got = (await person.next((f) => f.type === 'message' && (f as MessageFrame).message.from === 'team')) as MessageFrame;
+    const got = (await person.next(
+      (f) => f.type === 'message' && (f as MessageFrame).message.from === 'team',
+    )) as MessageFrame;
     expect(got.message.text).toBe('Yes, this is the school nurse.');
 
     await t.app.inject({
@@ -63,7 +68,9 @@ describe('live updates over WebSocket', () => {
 
   it('refuses a staff socket without a session and a public socket with a bad token', async () => {
     await expect(LiveClient.open(`${base}/api/staff/live`)).rejects.toThrow(/4401/);
-    await expect(LiveClient.open(`${base}/api/public/conversation/live`, { token: 'A'.repeat(43) })).rejects.toThrow(/4401 invalid_token/);
+    await expect(LiveClient.open(`${base}/api/public/conversation/live`, { token: 'A'.repeat(43) })).rejects.toThrow(
+      /4401 invalid_token/,
+    );
   });
 });
 
@@ -72,15 +79,23 @@ const natsUrl = process.env.CONFIDE_TEST_NATS_URL;
 describe.skipIf(!natsUrl)('live updates across nodes through NATS', () => {
   it('fans out from node A to a console on node B', async () => {
     const a = await buildTestApp({ config: { natsUrl: natsUrl! } });
-    const b = await build({ ...testConfig({ natsUrl: natsUrl! }), masterKey: a.deps.config.masterKey }, { db: a.deps.db });
+    const b = await build(
+      { ...testConfig({ natsUrl: natsUrl! }), masterKey: a.deps.config.masterKey },
+      { db: a.deps.db },
+    );
     try {
       await b.listen({ host: '127.0.0.1', port: 0 });
       const p = await makeInboxParties(a.app, a.deps);
       const { loginAs } = await import('../testing/login.js');
       const cookieOnB = await loginAs(b, p.nurse);
-      const console = await LiveClient.open(`ws://127.0.0.1:${(b.server.address() as AddressInfo).port}/api/staff/live`, { cookie: cookieOnB });
+      const console = await LiveClient.open(
+        `ws://127.0.0.1:${(b.server.address() as AddressInfo).port}/api/staff/live`,
+        { cookie: cookieOnB },
+      );
       const { conversationId } = await startConversationAs(a.app, p.service, 'via node A');
-      const m = (await console.next((f) => f.type === 'message' && f.conversationId === conversationId)) as MessageFrame;
+      const m = (await console.next(
+        (f) => f.type === 'message' && f.conversationId === conversationId,
+      )) as MessageFrame;
       expect(m.message.text).toBe('via node A');
       console.close();
     } finally {

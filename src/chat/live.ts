@@ -68,7 +68,9 @@ async function live(app: FastifyInstance): Promise<void> {
       void (async () => {
         let token: unknown;
         try {
-          token = (JSON.parse(String(data)) as { type?: unknown; token?: unknown }).token;
+          token = (
+            JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : '') as { type?: unknown; token?: unknown }
+          ).token;
         } catch {
           token = undefined;
         }

@@ -5,6 +5,7 @@ export const MAX_MESSAGE_LENGTH = 4000;
 // An HTML tag or comment: "<" followed by a letter, "/" or "!". "<3" and "a < b" are not markup.
 const MARKUP = /<[a-zA-Z!/?]/;
 // C0/C1 controls other than tab and newlines, and the bidirectional overrides used to disguise text.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 
 /**

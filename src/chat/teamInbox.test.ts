@@ -3,8 +3,18 @@ import { unique } from '../testing/factories.js';
 import { buildTestApp, type TestApp } from '../testing/testApp.js';
 import { makeInboxParties, startConversationAs } from './testParties.js';
 
-type Summary = { id: string; status: string; assignedTo: { id: string } | null; waitingSince: string | null; responseDueAt: string | null; unreadCount: number; outcome: string | null };
-type Detail = Summary & { messages: { kind: string; from: string; text: string; author: { name: string } | null; seq: number }[] };
+type Summary = {
+  id: string;
+  status: string;
+  assignedTo: { id: string } | null;
+  waitingSince: string | null;
+  responseDueAt: string | null;
+  unreadCount: number;
+  outcome: string | null;
+};
+type Detail = Summary & {
+  messages: { kind: string; from: string; text: string; author: { name: string } | null; seq: number }[];
+};
 
 describe('team inbox', () => {
   let t: TestApp;
@@ -19,7 +29,8 @@ describe('team inbox', () => {
 
   const as = (cookie: string) => ({
     get: (url: string) => t.app.inject({ method: 'GET', url, headers: { cookie } }),
-    post: (url: string, payload: unknown = {}) => t.app.inject({ method: 'POST', url, headers: { cookie }, payload: payload as object }),
+    post: (url: string, payload: unknown = {}) =>
+      t.app.inject({ method: 'POST', url, headers: { cookie }, payload: payload as object }),
   });
   const publicGet = (token: string) =>
     t.app.inject({ method: 'GET', url: '/api/public/conversation', headers: { authorization: `Bearer ${token}` } });
@@ -28,7 +39,9 @@ describe('team inbox', () => {
     const { conversationId: id, token } = await startConversationAs(t.app, p.service, 'I am worried about my friend');
     const nurse = as(p.nurse.cookie);
 
-    const unassigned = (await nurse.get(`/api/staff/conversations?view=unassigned`)).json<{ conversations: Summary[] }>();
+    const unassigned = (await nurse.get(`/api/staff/conversations?view=unassigned`)).json<{
+      conversations: Summary[];
+    }>();
     const row = unassigned.conversations.find((c) => c.id === id)!;
     expect(row).toMatchObject({ status: 'open', assignedTo: null, unreadCount: 1 });
     expect(row.waitingSince).not.toBeNull();
@@ -41,17 +54,27 @@ describe('team inbox', () => {
     // A colleague cannot take it over; a supervisor can transfer it.
     const grab = await as(p.colleague.cookie).post(`/api/staff/conversations/${id}/claim`);
     expect(grab.statusCode).toBe(409);
-    const transfer = await as(p.supervisor.cookie).post(`/api/staff/conversations/${id}/assign`, { staffId: p.colleague.id });
+    const transfer = await as(p.supervisor.cookie).post(`/api/staff/conversations/${id}/assign`, {
+      staffId: p.colleague.id,
+    });
     expect(transfer.statusCode).toBe(200);
     expect(transfer.json<Summary>().assignedTo?.id).toBe(p.colleague.id);
 
     const colleague = as(p.colleague.cookie);
-    const reply = await colleague.post(`/api/staff/conversations/${id}/messages`, { message: 'Thanks for telling us. Is your friend safe right now?', clientRef: unique('ref-') });
+    const reply = await colleague.post(`/api/staff/conversations/${id}/messages`, {
+      message: 'Thanks for telling us. Is your friend safe right now?',
+      clientRef: unique('ref-'),
+    });
     expect(reply.statusCode).toBe(201);
-    const note = await colleague.post(`/api/staff/conversations/${id}/notes`, { message: 'Possible safeguarding concern; discuss at huddle.', clientRef: unique('ref-') });
+    const note = await colleague.post(`/api/staff/conversations/${id}/notes`, {
+      message: 'Possible safeguarding concern; discuss at huddle.',
+      clientRef: unique('ref-'),
+    });
     expect(note.statusCode).toBe(201);
 
-    const seen = (await publicGet(token)).json<{ messages: { from: string; text: string; authorName: string | null }[] }>();
+    const seen = (await publicGet(token)).json<{
+      messages: { from: string; text: string; authorName: string | null }[];
+    }>();
     expect(seen.messages.map((m) => m.from)).toEqual(['you', 'system', 'team']);
     expect(seen.messages[2]).toMatchObject({ authorName: p.colleague.name });
     expect(JSON.stringify(seen)).not.toContain('safeguarding concern');
@@ -61,14 +84,28 @@ describe('team inbox', () => {
     expect(detail.messages.map((m) => m.kind)).toEqual(['message', 'auto_ack', 'event', 'event', 'message', 'note']);
 
     // Closing needs an outcome from the service's list.
-    expect((await colleague.post(`/api/staff/conversations/${id}/close`, { recordedInClinicalRecord: true })).statusCode).toBe(400);
-    const blank = await colleague.post(`/api/staff/conversations/${id}/close`, { outcome: ' ', recordedInClinicalRecord: true });
+    expect(
+      (await colleague.post(`/api/staff/conversations/${id}/close`, { recordedInClinicalRecord: true })).statusCode,
+    ).toBe(400);
+    const blank = await colleague.post(`/api/staff/conversations/${id}/close`, {
+      outcome: ' ',
+      recordedInClinicalRecord: true,
+    });
     expect(blank.json()).toMatchObject({ code: 'outcome_required' });
-    const unknown = await colleague.post(`/api/staff/conversations/${id}/close`, { outcome: 'Made up', recordedInClinicalRecord: true });
+    const unknown = await colleague.post(`/api/staff/conversations/${id}/close`, {
+      outcome: 'Made up',
+      recordedInClinicalRecord: true,
+    });
     expect(unknown.json()).toMatchObject({ code: 'unknown_outcome' });
-    const closed = await colleague.post(`/api/staff/conversations/${id}/close`, { outcome: 'Safeguarding referral', recordedInClinicalRecord: true });
+    const closed = await colleague.post(`/api/staff/conversations/${id}/close`, {
+      outcome: 'Safeguarding referral',
+      recordedInClinicalRecord: true,
+    });
     expect(closed.json<Summary>()).toMatchObject({ status: 'closed', outcome: 'Safeguarding referral' });
-    const replyClosed = await colleague.post(`/api/staff/conversations/${id}/messages`, { message: 'hello?', clientRef: unique('ref-') });
+    const replyClosed = await colleague.post(`/api/staff/conversations/${id}/messages`, {
+      message: 'hello?',
+      clientRef: unique('ref-'),
+    });
     expect(replyClosed.statusCode).toBe(409);
 
     const again = await t.app.inject({
@@ -91,7 +128,9 @@ describe('team inbox', () => {
     expect((await nurse.post(`/api/staff/conversations/${id}/read`, { seq: 2 })).statusCode).toBe(204);
     const after = (await nurse.get(`/api/staff/conversations?view=open`)).json<{ conversations: Summary[] }>();
     expect(after.conversations.find((c) => c.id === id)?.unreadCount).toBe(0);
-    const colleague = (await as(p.colleague.cookie).get(`/api/staff/conversations?view=open`)).json<{ conversations: Summary[] }>();
+    const colleague = (await as(p.colleague.cookie).get(`/api/staff/conversations?view=open`)).json<{
+      conversations: Summary[];
+    }>();
     expect(colleague.conversations.find((c) => c.id === id)?.unreadCount).toBe(1);
   });
 

@@ -15,7 +15,11 @@ export async function makeInboxParties(app: FastifyInstance, deps: Deps) {
   const sibling = await makeService(deps, org.id);
   const otherOrg = await makeOrganisation(deps);
   const otherOrgService = await makeService(deps, otherOrg.id);
-  const person = async (orgId: string, memberships: { serviceId: string; role: 'clinician' | 'supervisor' | 'service_admin' }[], isOrgAdmin = false) => {
+  const person = async (
+    orgId: string,
+    memberships: { serviceId: string; role: 'clinician' | 'supervisor' | 'service_admin' }[],
+    isOrgAdmin = false,
+  ) => {
     const s = await makeStaff(deps, orgId, { memberships, isOrgAdmin });
     return { ...s, cookie: await loginAs(app, s) };
   };

@@ -10,7 +10,7 @@ export class LiveClient {
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as Frame;
+      const frame = JSON.parse((data as Buffer).toString('utf8')) as Frame;
       this.frames.push(frame);
       this.waiters = this.waiters.filter((w) => (w.match(frame) ? (w.resolve(frame), false) : true));
     });
@@ -39,7 +39,13 @@ export class LiveClient {
     if (seen) return Promise.resolve(seen);
     if (this.closed) return Promise.reject(new Error(`socket closed ${this.closed.code} ${this.closed.reason}`));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms; saw ${JSON.stringify(this.frames).slice(0, 500)}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(`no matching frame within ${timeoutMs} ms; saw ${JSON.stringify(this.frames).slice(0, 500)}`),
+          ),
+        timeoutMs,
+      );
       this.waiters.push({
         match,
         reject: (e) => {
