@@ -68,6 +68,9 @@ describe('live updates over WebSocket', () => {
 
   it('refuses a staff socket without a session and a public socket with a bad token', async () => {
     await expect(LiveClient.open(`${base}/api/staff/live`)).rejects.toThrow(/4401/);
+    await expect(
+      LiveClient.open(`${base}/api/staff/live`, { cookie: p.nurse.cookie, origin: 'https://evil.example' }),
+    ).rejects.toThrow(/4403/);
     await expect(LiveClient.open(`${base}/api/public/conversation/live`, { token: 'A'.repeat(43) })).rejects.toThrow(
       /4401 invalid_token/,
     );

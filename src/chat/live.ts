@@ -1,11 +1,27 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { authenticateStaffToken, SESSION_COOKIE } from '../identity/sessions.js';
 import { AppError } from '../platform/http/errors.js';
 import { authenticateConversationToken } from './access.js';
 import { LiveHub } from './liveHub.js';
 
 const AUTH_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 30_000;
+// A session revoked, signed out or timed out elsewhere stops receiving within this long.
+const SESSION_RECHECK_MS = 60_000;
+
+/**
+ * Browsers always send Origin on a WebSocket upgrade and do not apply SameSite rules to it, so a
+ * cross-site page could otherwise open a console feed with the nurse's cookie.
+ */
+function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined) return true; // not a browser
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -42,14 +58,31 @@ async function live(app: FastifyInstance): Promise<void> {
 
   app.get('/api/staff/live', { websocket: true, schema: { hide: true } }, (socket, request) => {
     const staff = request.staff;
-    if (!staff) {
+    if (!sameOrigin(request.headers.origin, request.headers.host)) {
+      socket.close(4403, 'cross-origin');
+      return;
+    }
+    const token = request.cookies[SESSION_COOKIE];
+    if (!staff || !token) {
       socket.close(4401, 'sign in');
       return;
     }
     alive.add(socket);
     socket.on('pong', () => alive.add(socket));
     const remove = hub.addStaff(socket, staff);
-    socket.on('close', remove);
+    const recheck = setInterval(() => {
+      authenticateStaffToken(app.deps, token, staff.ip).then(
+        (still) => {
+          if (!still) socket.close(4401, 'session ended');
+        },
+        (err: unknown) => app.log.warn({ err }, 'live session check failed'),
+      );
+    }, SESSION_RECHECK_MS);
+    recheck.unref();
+    socket.on('close', () => {
+      clearInterval(recheck);
+      remove();
+    });
     // Staff sockets only listen; anything they send is ignored.
     socket.send(JSON.stringify({ type: 'ready' }));
   });

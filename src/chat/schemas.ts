@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 
 /** Client references make creates safe to retry: 8–64 URL-safe characters, chosen by the client. */
 export const ClientRef = Type.String({
@@ -8,7 +8,7 @@ export const ClientRef = Type.String({
 const MessageText = Type.String({ minLength: 1, maxLength: 4000 });
 const Iso = Type.String({ format: 'date-time' });
 const Uuid = Type.String({ format: 'uuid' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
 export const SlugParams = Type.Object(
   { slug: Type.String({ pattern: '^[a-z0-9-]{1,64}$' }) },
@@ -112,16 +112,14 @@ export const StaffMessageSchema = Type.Object({
   sentAt: Iso,
 });
 
-export const DetailSchema = Type.Composite([
-  SummarySchema,
-  Type.Object({
-    school: Nullable(Type.String()),
-    endedByUser: Type.Boolean(),
-    recordedInClinicalRecord: Nullable(Type.Boolean()),
-    outcomes: Type.Array(Type.String()),
-    messages: Type.Array(StaffMessageSchema),
-  }),
-]);
+export const DetailSchema = Type.Object({
+  ...SummarySchema.properties,
+  school: Nullable(Type.String()),
+  endedByUser: Type.Boolean(),
+  recordedInClinicalRecord: Nullable(Type.Boolean()),
+  outcomes: Type.Array(Type.String()),
+  messages: Type.Array(StaffMessageSchema),
+});
 
 export const InboxQuery = Type.Object(
   {

@@ -21,8 +21,11 @@ export class LiveClient {
     });
   }
 
-  static async open(url: string, opts: { cookie?: string; token?: string } = {}): Promise<LiveClient> {
-    const socket = new WebSocket(url, opts.cookie ? { headers: { cookie: opts.cookie } } : {});
+  static async open(url: string, opts: { cookie?: string; token?: string; origin?: string } = {}): Promise<LiveClient> {
+    const headers: Record<string, string> = {};
+    if (opts.cookie) headers.cookie = opts.cookie;
+    if (opts.origin) headers.origin = opts.origin;
+    const socket = new WebSocket(url, { headers });
     const client = new LiveClient(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
