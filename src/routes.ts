@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { liveRoutes } from './chat/live.js';
 import { chatRoutes } from './chat/routes.js';
 import { identityRoutes, installStaffSessions } from './identity/routes.js';
+import { adminRoutes } from './organisations/admin/routes.js';
 import { organisationRoutes } from './organisations/routes.js';
 
 /** Every domain's routes, registered in one place so the API surface is easy to see. */
@@ -9,6 +10,7 @@ export async function registerDomains(app: FastifyInstance): Promise<void> {
   installStaffSessions(app);
   await app.register(identityRoutes);
   await app.register(organisationRoutes);
+  await app.register(adminRoutes);
   await app.register(chatRoutes);
   await app.register(liveRoutes);
 }

@@ -12,7 +12,8 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     },
     async query<T>(sql: string, params?: readonly unknown[]) {
       const r = await target.query<T>(sql, params as unknown[] | undefined);
-      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+      // PGlite reports affectedRows 0 for SELECT; PostgreSQL's rowCount is the row count there.
+      return { rows: r.rows, rowCount: r.affectedRows || r.rows.length };
     },
   });
   return {
