@@ -71,13 +71,20 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Fa
   installErrorHandler(app);
   await app.register(helmet, {
     contentSecurityPolicy: {
+      // Exactly the policy the web app is built for; nothing from Helmet's defaults is added.
+      useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
         frameAncestors: ["'none'"],
+        ...(config.secureCookies ? { upgradeInsecureRequests: [] } : {}),
       },
     },
     // Resume links carry their token in the URL fragment; never leak the page URL to other sites.

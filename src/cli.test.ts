@@ -25,7 +25,12 @@ describe('confide command line', () => {
     const config = testConfig({ dataDir, masterKey: null });
     const app = await build(config);
     for (let i = 0; i < 4; i++) {
-      await recordAudit(app.deps.db, { chain: 'org-cli', actorKind: 'staff', actorId: `s${i}`, action: 'conversation.view_transcript' });
+      await recordAudit(app.deps.db, {
+        chain: 'org-cli',
+        actorKind: 'staff',
+        actorId: `s${i}`,
+        action: 'conversation.view_transcript',
+      });
     }
     await app.close();
     const env = { DATA_DIR: dataDir };

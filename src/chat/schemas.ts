@@ -74,6 +74,7 @@ export const PublicConversationSchema = Type.Object({
   serviceSlug: Type.String(),
   status: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
   endedByYou: Type.Boolean(),
+  crisisMessage: Type.String(),
   messages: Type.Array(PublicMessageSchema),
 });
 

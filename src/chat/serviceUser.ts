@@ -1,3 +1,4 @@
+import { CRISIS_SIGNPOSTING } from '../organisations/defaults.js';
 import { loadServiceCalendar } from '../organisations/serviceCalendar.js';
 import { findServiceById } from '../organisations/services.js';
 import { appendAudit } from '../platform/audit/auditLog.js';
@@ -24,6 +25,7 @@ export type PublicConversation = {
   serviceSlug: string;
   status: 'open' | 'closed';
   endedByYou: boolean;
+  crisisMessage: string;
   messages: PublicMessage[];
 };
 
@@ -48,6 +50,7 @@ export async function getPublicConversation(deps: Deps, who: ServiceUserContext)
     serviceSlug: c.slug,
     status: c.status,
     endedByYou: c.ended_by_user_at !== null,
+    crisisMessage: CRISIS_SIGNPOSTING,
     messages: (await Promise.all(messages.map((m) => toPublicMessage(deps, m)))).filter((m) => m !== null),
   };
 }

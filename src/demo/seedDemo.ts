@@ -9,7 +9,11 @@ import type { Deps } from '../platform/deps.js';
 
 export const DEMO_ODS_CODE = 'DEMO01';
 
-const WEEKDAYS_0830_1700: WeeklyPeriod[] = ([1, 2, 3, 4, 5] as const).map((day) => ({ day, start: '08:30', end: '17:00' }));
+const WEEKDAYS_0830_1700: WeeklyPeriod[] = ([1, 2, 3, 4, 5] as const).map((day) => ({
+  day,
+  start: '08:30',
+  end: '17:00',
+}));
 
 export type DemoCredentials = { email: string; password: string; supervisorEmail: string; servicePaths: string[] };
 

@@ -17,7 +17,9 @@ declare module 'fastify' {
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** What a half-finished sign-in may still reach; every other staff or admin route is refused. */
-const ALWAYS_ALLOWED = new Set(['/api/staff/login', '/api/staff/login/mfa', '/api/staff/logout']);
+// The live socket is let through: it closes with 4401 itself, which a browser can read, where a
+// refused upgrade shows only as a dropped connection that the client would keep retrying.
+const ALWAYS_ALLOWED = new Set(['/api/staff/login', '/api/staff/login/mfa', '/api/staff/logout', '/api/staff/live']);
 const SETUP_ALLOWED = new Set([...ALWAYS_ALLOWED, '/api/staff/mfa/setup', '/api/staff/mfa/enable', '/api/staff/me']);
 
 function routePath(request: FastifyRequest): string {

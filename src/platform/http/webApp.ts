@@ -16,12 +16,17 @@ export async function serveWebApp(app: FastifyInstance, dir = WEB_DIST): Promise
     wildcard: false,
     // Hashed asset names change with their content, so they can be cached for good.
     setHeaders(reply, filePath) {
-      void reply.header('cache-control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      void reply.header(
+        'cache-control',
+        filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
     },
   });
   const spaRoutes = ['/s/*', '/c', '/staff', '/staff/*', '/admin', '/admin/*'];
   for (const url of spaRoutes) {
-    app.get(url, { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'));
+    app.get(url, { schema: { hide: true } }, (_request, reply) =>
+      reply.header('cache-control', 'no-cache').sendFile('index.html'),
+    );
   }
   return true;
 }

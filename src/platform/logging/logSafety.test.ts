@@ -23,7 +23,11 @@ describe('logs', () => {
       payload: { message: secret, clientRef: unique('ref-'), firstName: `Name${unique()}` },
     });
     const { conversationId, token, code } = started.json<{ conversationId: string; token: string; code: string }>();
-    await t.app.inject({ method: 'GET', url: '/api/public/conversation', headers: { authorization: `Bearer ${token}` } });
+    await t.app.inject({
+      method: 'GET',
+      url: '/api/public/conversation',
+      headers: { authorization: `Bearer ${token}` },
+    });
     const reply = `Reply ${unique()}`;
     await t.app.inject({
       method: 'POST',
@@ -32,14 +36,29 @@ describe('logs', () => {
       payload: { message: reply, clientRef: unique('ref-') },
     });
     // An error path too: a bad body is logged as a 400 without its content.
-    await t.app.inject({ method: 'POST', url: '/api/public/conversation/messages', headers: { authorization: `Bearer ${token}` }, payload: { message: `<b>${secret}</b>`, clientRef: unique('ref-') } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/public/conversation/messages',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { message: `<b>${secret}</b>`, clientRef: unique('ref-') },
+    });
     await startConversationAs(t.app, p.service, 'another');
 
     const all = lines.join('\n');
     expect(lines.length).toBeGreaterThan(5);
     expect(all).toContain('/api/staff/conversations/:id/messages');
     const sessionValue = p.nurse.cookie.split('=')[1]!;
-    for (const needle of [secret, reply, token, code, sessionValue, p.nurse.email, p.nurse.name, 'should-not-log', 'correct horse']) {
+    for (const needle of [
+      secret,
+      reply,
+      token,
+      code,
+      sessionValue,
+      p.nurse.email,
+      p.nurse.name,
+      'should-not-log',
+      'correct horse',
+    ]) {
       expect(all.includes(needle), `log contains ${needle.slice(0, 10)}…`).toBe(false);
     }
   });

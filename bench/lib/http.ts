@@ -1,0 +1,84 @@
+/**
+ * A lean JSON client on node:http with keep-alive. (Node 20's fetch is undici, but the `undici`
+ * package is not installed, so its connection pool cannot be sized; http.Agent can.)
+ */
+import http from 'node:http';
+
+export type HttpResult = { status: number; body: string; headers: http.IncomingHttpHeaders };
+
+export function keepAliveAgent(maxSockets = 256): http.Agent {
+  return new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' });
+}
+
+export type RequestOptions = {
+  agent: http.Agent;
+  headers?: Record<string, string>;
+  /** Source address for the connection, e.g. 127.0.1.7 (any 127/8 address works on Linux loopback). */
+  localAddress?: string;
+  /** Read and return the body; without it the body is drained and discarded (cheaper). */
+  readBody?: boolean;
+  timeoutMs?: number;
+};
+
+/** POST (or GET without a body). Resolves with the status for any answer; rejects only on network errors. */
+export function request(
+  base: URL,
+  method: 'GET' | 'POST',
+  path: string,
+  body: unknown,
+  opts: RequestOptions,
+): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? null : Buffer.from(JSON.stringify(body));
+    const headers: Record<string, string | number> = { ...opts.headers };
+    if (payload) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = payload.length;
+    }
+    const req = http.request(
+      {
+        host: base.hostname,
+        port: base.port,
+        method,
+        path,
+        headers,
+        agent: opts.agent,
+        ...(opts.localAddress ? { localAddress: opts.localAddress, family: 4 } : {}),
+      },
+      (res) => {
+        // Bodies of failures are always read, for the report.
+        if (!opts.readBody && (res.statusCode ?? 0) < 300) {
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: '', headers: res.headers }));
+          res.on('error', reject);
+          res.resume();
+          return;
+        }
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.setTimeout(opts.timeoutMs ?? 30_000, () =>
+      req.destroy(new Error(`timeout after ${opts.timeoutMs ?? 30_000} ms`)),
+    );
+    req.on('error', reject);
+    req.end(payload ?? undefined);
+  });
+}
+
+/** Runs fn over items with at most `limit` in flight; the first rejection rejects the whole. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>) {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
