@@ -7,5 +7,7 @@ if (!existsSync('dist/web/index.html')) {
   const built = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
-const server = spawnSync('npx', ['tsx', 'src/main.ts', 'start', '--demo', ...process.argv.slice(2)], { stdio: 'inherit' });
+const server = spawnSync('npx', ['tsx', 'src/main.ts', 'start', '--demo', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
 process.exit(server.status ?? 1);
