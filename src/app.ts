@@ -7,6 +7,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { inProcessBus, natsBus, type Bus } from './platform/bus/bus.js';
+import { TtlCache } from './platform/cache/ttlCache.js';
 import { KeyRing } from './platform/crypto/keyring.js';
 import { loadMasterKeys } from './platform/crypto/masterKeys.js';
 import { migrate } from './platform/db/migrate.js';
@@ -60,6 +61,7 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Fa
     keyring: new KeyRing(db, loadMasterKeys(config)),
     bus,
     now: opts.now ?? (() => new Date()),
+    cache: new TtlCache(),
   };
   app.decorate('deps', deps);
   app.addHook('onClose', async () => {

@@ -1,5 +1,5 @@
 import type { StaffContext } from '../identity/staffContext.js';
-import { appendAudit } from '../platform/audit/auditLog.js';
+import { appendAudit, conversationChain } from '../platform/audit/auditLog.js';
 import type { Deps } from '../platform/deps.js';
 import { Conflict, Invalid } from '../platform/http/errors.js';
 import { authorizeConversation } from './authorize.js';
@@ -61,7 +61,7 @@ export async function assignConversation(
       { kind: 'event', authorKind: 'staff', authorStaffId: staff.staffId, body: seal(text) },
     ]);
     await appendAudit(q, {
-      chain: ref.organisationId,
+      chain: conversationChain(conversationId),
       actorKind: 'staff',
       actorId: staff.staffId,
       action: c.assigned_to ? 'conversation.transfer' : 'conversation.assign',

@@ -1,5 +1,5 @@
 import type { StaffContext } from '../identity/staffContext.js';
-import { appendAudit } from '../platform/audit/auditLog.js';
+import { appendAudit, conversationChain } from '../platform/audit/auditLog.js';
 import type { Deps } from '../platform/deps.js';
 import { Conflict, Invalid } from '../platform/http/errors.js';
 import { authorizeConversation } from './authorize.js';
@@ -47,7 +47,7 @@ export async function closeConversation(
       },
     ]);
     await appendAudit(q, {
-      chain: ref.organisationId,
+      chain: conversationChain(conversationId),
       actorKind: 'staff',
       actorId: staff.staffId,
       action: 'conversation.close',
@@ -58,6 +58,6 @@ export async function closeConversation(
     });
     return ids;
   });
-  publishMessages(deps, ref, created);
+  publishMessages(deps, ref, created, 'closed');
   return (await loadSummary(deps, deps.db, staff.staffId, conversationId))!;
 }

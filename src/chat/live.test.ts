@@ -60,6 +60,14 @@ describe('live updates over WebSocket', () => {
       payload: { message: 'internal only', clientRef: unique('ref-') },
     });
     await colleague.next((f) => f.type === 'message' && (f as MessageFrame).message.kind === 'note');
+    const closed = await t.app.inject({
+      method: 'POST',
+      url: `/api/staff/conversations/${conversationId}/close`,
+      headers: { cookie: p.nurse.cookie },
+      payload: { outcome: 'Advice given', recordedInClinicalRecord: false },
+    });
+    expect(closed.statusCode).toBe(200);
+    await person.next((f) => f.type === 'conversation' && f.status === 'closed');
     await t.app.liveHub.idle();
     expect(JSON.stringify(person.frames)).not.toContain('internal only');
     expect(JSON.stringify(outsider.frames)).not.toContain(conversationId);

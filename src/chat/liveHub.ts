@@ -84,12 +84,8 @@ export class LiveHub {
       }
       case 'conversation.changed': {
         if (staffSockets?.size) await this.sendSummaries(event.conversationId, [...staffSockets]);
-        if (publicSockets?.size) {
-          const { rows } = await this.deps.db.query<{ status: string }>(
-            'SELECT status FROM conversations WHERE id = $1',
-            [event.conversationId],
-          );
-          const frame = JSON.stringify({ type: 'conversation', status: rows[0]?.status });
+        if (publicSockets?.size && event.status) {
+          const frame = JSON.stringify({ type: 'conversation', status: event.status });
           for (const s of publicSockets) send(s.socket, frame);
         }
         return;

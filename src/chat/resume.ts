@@ -1,4 +1,4 @@
-import { appendAudit } from '../platform/audit/auditLog.js';
+import { appendAudit, conversationChain } from '../platform/audit/auditLog.js';
 import type { Deps } from '../platform/deps.js';
 import { NotFound } from '../platform/http/errors.js';
 import { codeHmac, newToken, normaliseCode, tokenHash } from './access.js';
@@ -27,7 +27,7 @@ export async function resumeByCode(deps: Deps, slug: string, rawCode: string): P
       c.id,
     ]);
     await appendAudit(q, {
-      chain: c.organisation_id,
+      chain: conversationChain(c.id),
       actorKind: 'service_user',
       actorId: c.id,
       action: 'conversation.resume_by_code',

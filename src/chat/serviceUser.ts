@@ -1,7 +1,6 @@
 import { CRISIS_SIGNPOSTING } from '../organisations/defaults.js';
-import { loadServiceCalendar } from '../organisations/serviceCalendar.js';
-import { findServiceById } from '../organisations/services.js';
-import { appendAudit } from '../platform/audit/auditLog.js';
+import { cachedServiceWithCalendar } from '../organisations/serviceCache.js';
+import { appendAudit, conversationChain } from '../platform/audit/auditLog.js';
 import { isUniqueViolation } from '../platform/db/errors.js';
 import type { Deps } from '../platform/deps.js';
 import { Conflict, NotFound } from '../platform/http/errors.js';
@@ -85,15 +84,15 @@ export async function postServiceUserMessage(
   input: { message: string; clientRef: string },
 ): Promise<PublicMessage> {
   const text = checkMessageText(input.message);
-  const prior = await findByClientRef(deps, who.conversationId, input.clientRef, text);
-  if (prior) return (await toPublicMessage(deps, prior))!;
-
-  const service = await findServiceById(deps.db, who.serviceId);
-  if (!service) throw new NotFound('Conversation');
+  const settings = await cachedServiceWithCalendar(deps, who.serviceId);
+  if (!settings) throw new NotFound('Conversation');
+  const { service, calendar } = settings;
   const now = deps.now();
-  const calendar = await loadServiceCalendar(deps.db, service, now);
+  const dueIfNowWaiting = responseDueAt(calendar, now, service.responseTargetWorkingHours);
   const seal = await deps.keyring.sealer(who.organisationId);
   let created: { id: string; seq: number }[];
+  let reopened = false;
+  // No look-up before writing: a repeated clientRef fails on the unique index and is answered below.
   try {
     created = await deps.db.tx(async (q) => {
       const { rows } = await q.query<{
@@ -117,6 +116,7 @@ export async function postServiceUserMessage(
         { kind: 'message', authorKind: 'service_user', body: seal(text), clientRef: input.clientRef },
       ];
       const reopening = c.status === 'closed';
+      reopened = reopening;
       if (reopening) {
         messages.push({ kind: 'event', authorKind: 'system', body: seal('Reopened: the service user wrote again.') });
       }
@@ -134,13 +134,13 @@ export async function postServiceUserMessage(
           messages.length,
           now,
           startsWaiting,
-          startsWaiting ? responseDueAt(calendar, now, service.responseTargetWorkingHours) : null,
+          startsWaiting ? dueIfNowWaiting : null,
           outOfHoursPeriodStart,
         ],
       );
       const ids = await insertMessages(q, who.conversationId, c.last_seq + 1, now, messages);
       await appendAudit(q, {
-        chain: who.organisationId,
+        chain: conversationChain(who.conversationId),
         actorKind: 'service_user',
         actorId: who.conversationId,
         action: reopening ? 'conversation.message_reopened' : 'conversation.message',
@@ -155,7 +155,7 @@ export async function postServiceUserMessage(
     if (!again) throw err;
     return (await toPublicMessage(deps, again))!;
   }
-  publishMessages(deps, who, created);
+  publishMessages(deps, who, created, reopened ? 'open' : undefined);
   return {
     id: created[0]!.id,
     seq: created[0]!.seq,
@@ -182,7 +182,7 @@ export async function endConversation(deps: Deps, who: ServiceUserContext): Prom
       { kind: 'event', authorKind: 'system', body: seal('The service user ended the conversation.') },
     ]);
     await appendAudit(q, {
-      chain: who.organisationId,
+      chain: conversationChain(who.conversationId),
       actorKind: 'service_user',
       actorId: who.conversationId,
       action: 'conversation.end_by_user',

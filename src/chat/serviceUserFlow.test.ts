@@ -86,6 +86,26 @@ describe('service user conversation over HTTP', () => {
     expect(c.json()).toMatchObject({ code: 'client_ref_reused' });
   });
 
+  it('answers a repeated message with the first one, and refuses a reused reference', async () => {
+    const { token } = (await start(service.slug, { message: 'First', clientRef: unique('ref-') })).json<{
+      token: string;
+    }>();
+    const send = (message: string, clientRef: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/public/conversation/messages',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { message, clientRef },
+      });
+    const clientRef = unique('ref-');
+    const [a, b] = await Promise.all([send('Second', clientRef), send('Second', clientRef)]);
+    expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
+    expect(a.json<{ id: string }>().id).toBe(b.json<{ id: string }>().id);
+    expect((await send('Different', clientRef)).statusCode).toBe(409);
+    const texts = (await get(token)).json<{ messages: { text: string }[] }>().messages.map((m) => m.text);
+    expect(texts.filter((x) => x === 'Second')).toHaveLength(1);
+  });
+
   it('resumes by code on the same service only, and refuses bad codes alike', async () => {
     const started = (await start(service.slug, { message: 'Resume me', clientRef: unique('ref-') })).json<{
       code: string;

@@ -1,5 +1,5 @@
 import type { StaffContext } from '../identity/staffContext.js';
-import { appendAudit } from '../platform/audit/auditLog.js';
+import { appendAudit, conversationChain } from '../platform/audit/auditLog.js';
 import { isUniqueViolation } from '../platform/db/errors.js';
 import type { Deps } from '../platform/deps.js';
 import { Conflict } from '../platform/http/errors.js';
@@ -36,8 +36,7 @@ export async function postStaffMessage(
 ): Promise<StaffMessage> {
   const text = checkMessageText(input.message);
   const ref = await authorizeConversation(deps.db, staff, conversationId);
-  const prior = await findByClientRef(deps, conversationId, input.clientRef, text, kind);
-  if (prior) return toStaffMessage(deps, prior);
+  // No look-up before writing: a repeated clientRef fails on the unique index and is answered below.
   const seal = await deps.keyring.sealer(ref.organisationId);
   const now = deps.now();
   let created: { id: string; seq: number }[];
@@ -63,7 +62,7 @@ export async function postStaffMessage(
         [conversationId, staff.staffId, rows[0].last_seq],
       );
       await appendAudit(q, {
-        chain: ref.organisationId,
+        chain: conversationChain(conversationId),
         actorKind: 'staff',
         actorId: staff.staffId,
         action: kind === 'message' ? 'conversation.reply' : 'conversation.note',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadServiceCalendar } from '../organisations/serviceCalendar.js';
 import { findServiceBySlug } from '../organisations/services.js';
-import { appendAudit } from '../platform/audit/auditLog.js';
+import { appendAudit, conversationChain } from '../platform/audit/auditLog.js';
 import { isUniqueViolation } from '../platform/db/errors.js';
 import type { Deps } from '../platform/deps.js';
 import { Conflict, Invalid, NotFound } from '../platform/http/errors.js';
@@ -64,13 +64,7 @@ export async function startConversation(deps: Deps, slug: string, input: StartIn
     [service.id, input.clientRef],
   );
   if (existing.rows[0]) {
-    return reissueCredentials(
-      deps,
-      existing.rows[0],
-      createHash,
-      { token, code, codeHash, resumeUrl },
-      service.organisationId,
-    );
+    return reissueCredentials(deps, existing.rows[0], createHash, { token, code, codeHash, resumeUrl });
   }
 
   const { replies, outOfHoursPeriodStart } = autoRepliesFor({
@@ -132,13 +126,7 @@ export async function startConversation(deps: Deps, slug: string, input: StartIn
       [service.id, input.clientRef],
     );
     if (!again.rows[0]) throw err;
-    return reissueCredentials(
-      deps,
-      again.rows[0],
-      createHash,
-      { token, code, codeHash, resumeUrl },
-      service.organisationId,
-    );
+    return reissueCredentials(deps, again.rows[0], createHash, { token, code, codeHash, resumeUrl });
   }
   publishMessages(deps, { organisationId: service.organisationId, serviceId: service.id, conversationId }, created);
   return { conversationId, token, code, resumeUrl };
@@ -149,7 +137,6 @@ async function reissueCredentials(
   row: { id: string; create_hash: unknown },
   createHash: Buffer,
   fresh: { token: string; code: string; codeHash: Buffer; resumeUrl: string },
-  organisationId: string,
 ): Promise<Started> {
   if (!Buffer.from(row.create_hash as Uint8Array).equals(createHash)) {
     throw new Conflict('That reference was already used for a different message.', 'client_ref_reused');
@@ -161,7 +148,7 @@ async function reissueCredentials(
       row.id,
     ]);
     await appendAudit(q, {
-      chain: organisationId,
+      chain: conversationChain(row.id),
       actorKind: 'service_user',
       actorId: row.id,
       action: 'conversation.start_retry',

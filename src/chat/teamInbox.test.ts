@@ -120,6 +120,20 @@ describe('team inbox', () => {
     expect(reopened.waitingSince).not.toBeNull();
   });
 
+  it('answers a repeated staff message with the first one, and refuses a reused reference', async () => {
+    const { conversationId: id } = await startConversationAs(t.app, p.service, 'Retry test');
+    const nurse = as(p.nurse.cookie);
+    const clientRef = unique('ref-');
+    const first = await nurse.post(`/api/staff/conversations/${id}/messages`, { message: 'Hello there', clientRef });
+    const again = await nurse.post(`/api/staff/conversations/${id}/messages`, { message: 'Hello there', clientRef });
+    expect(again.statusCode).toBe(201);
+    expect(again.json<{ id: string }>().id).toBe(first.json<{ id: string }>().id);
+    const reused = await nurse.post(`/api/staff/conversations/${id}/notes`, { message: 'Hello there', clientRef });
+    expect(reused.statusCode).toBe(409);
+    const detail = (await nurse.get(`/api/staff/conversations/${id}`)).json<Detail>();
+    expect(detail.messages.filter((m) => m.text === 'Hello there')).toHaveLength(1);
+  });
+
   it('counts unread per person and clears on read', async () => {
     const { conversationId: id } = await startConversationAs(t.app, p.service, 'Unread please');
     const nurse = as(p.nurse.cookie);

@@ -1,5 +1,5 @@
 import type { StaffContext } from '../identity/staffContext.js';
-import { recordAudit } from '../platform/audit/auditLog.js';
+import { recordAudit, conversationChain } from '../platform/audit/auditLog.js';
 import type { Deps } from '../platform/deps.js';
 import { NotFound } from '../platform/http/errors.js';
 import { authorizeConversation } from './authorize.js';
@@ -20,7 +20,7 @@ export async function getTranscript(
   staff: StaffContext,
   conversationId: string,
 ): Promise<ConversationDetail> {
-  const ref = await authorizeConversation(deps.db, staff, conversationId);
+  await authorizeConversation(deps.db, staff, conversationId);
   const summary = await loadSummary(deps, deps.db, staff.staffId, conversationId);
   const { rows } = await deps.db.query<{
     school_enc: unknown;
@@ -36,7 +36,7 @@ export async function getTranscript(
   if (!summary || !extra) throw new NotFound('Conversation');
   const messages = await loadMessages(deps.db, conversationId);
   await recordAudit(deps.db, {
-    chain: ref.organisationId,
+    chain: conversationChain(conversationId),
     actorKind: 'staff',
     actorId: staff.staffId,
     action: 'conversation.view_transcript',

@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { Bus } from './bus/bus.js';
+import type { TtlCache } from './cache/ttlCache.js';
 import type { KeyRing } from './crypto/keyring.js';
 import type { Db } from './db/types.js';
 
@@ -11,6 +12,8 @@ export type Deps = {
   bus: Bus;
   /** The server clock; injectable so calendar behaviour can be tested at any instant. */
   now: () => Date;
+  /** Per-node cache of settings read on every request; see TtlCache for its consistency rules. */
+  cache: TtlCache;
 };
 
 declare module 'fastify' {

@@ -1,3 +1,4 @@
+import { forgetCachedService } from '../serviceCache.js';
 import { randomUUID } from 'node:crypto';
 import type { StaffContext } from '../../identity/staffContext.js';
 import { appendAudit } from '../../platform/audit/auditLog.js';
@@ -42,7 +43,7 @@ export async function listClosures(
 }
 
 export async function addClosure(
-  deps: Pick<Deps, 'db' | 'now'>,
+  deps: Pick<Deps, 'db' | 'now' | 'cache'>,
   staff: StaffContext,
   serviceId: string,
   input: { startsAt: string; endsAt: string; reason?: string },
@@ -58,7 +59,7 @@ export async function addClosure(
   if (problems.length === 0 && end <= now) problems.push('That closure has already ended.');
   if (problems.length > 0) throw new Invalid(problems.join(' '), 'invalid_closure');
   const id = randomUUID();
-  return deps.db.tx(async (q) => {
+  const result = await deps.db.tx(async (q) => {
     await requireAdministeredService(q, staff, serviceId);
     const { rows } = await q.query<ClosureRow>(
       `INSERT INTO service_closures (id, service_id, starts_at, ends_at, reason) VALUES ($1, $2, $3, $4, $5)
@@ -78,10 +79,12 @@ export async function addClosure(
     });
     return closureFromRow(rows[0]!, now);
   });
+  forgetCachedService(deps, serviceId);
+  return result;
 }
 
 export async function removeClosure(
-  deps: Pick<Deps, 'db'>,
+  deps: Pick<Deps, 'db' | 'cache'>,
   staff: StaffContext,
   serviceId: string,
   closureId: string,
@@ -104,4 +107,5 @@ export async function removeClosure(
       reason: `closure ${closureId}`,
     });
   });
+  forgetCachedService(deps, serviceId);
 }

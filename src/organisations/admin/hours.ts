@@ -1,3 +1,4 @@
+import { forgetCachedService } from '../serviceCache.js';
 import type { StaffContext } from '../../identity/staffContext.js';
 import { appendAudit } from '../../platform/audit/auditLog.js';
 import type { Deps } from '../../platform/deps.js';
@@ -10,13 +11,13 @@ type ServiceRow = Parameters<typeof serviceFromRow>[0];
 
 /** Replaces the weekly opening hours; bank holidays and closures still apply on top. */
 export async function replaceWeeklyHours(
-  deps: Pick<Deps, 'db'>,
+  deps: Pick<Deps, 'db' | 'cache'>,
   staff: StaffContext,
   serviceId: string,
   weekly: unknown,
 ): Promise<Service> {
   const periods = checkWeekly(weekly);
-  return deps.db.tx(async (q) => {
+  const result = await deps.db.tx(async (q) => {
     await requireAdministeredService(q, staff, serviceId);
     const { rows } = await q.query<ServiceRow>(
       `UPDATE services SET weekly_hours = $3 WHERE id = $1 AND organisation_id = $2 RETURNING ${SERVICE_COLUMNS}`,
@@ -35,4 +36,6 @@ export async function replaceWeeklyHours(
     });
     return serviceFromRow(rows[0]);
   });
+  forgetCachedService(deps, serviceId);
+  return result;
 }

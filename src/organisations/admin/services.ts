@@ -1,3 +1,4 @@
+import { forgetCachedService } from '../serviceCache.js';
 import type { StaffContext } from '../../identity/staffContext.js';
 import { appendAudit } from '../../platform/audit/auditLog.js';
 import type { Deps } from '../../platform/deps.js';
@@ -61,14 +62,14 @@ const COLUMNS: Record<keyof ServicePatch, string> = {
 };
 
 export async function updateService(
-  deps: Pick<Deps, 'db'>,
+  deps: Pick<Deps, 'db' | 'cache'>,
   staff: StaffContext,
   serviceId: string,
   patch: ServicePatch,
 ): Promise<Service> {
   const checked = checkServiceSettings(patch);
   const fields = (Object.keys(COLUMNS) as (keyof ServicePatch)[]).filter((k) => checked[k] !== undefined);
-  return deps.db.tx(async (q) => {
+  const result = await deps.db.tx(async (q) => {
     await requireAdministeredService(q, staff, serviceId);
     const sets = fields.map((f, i) => `${COLUMNS[f]} = $${i + 3}`);
     const { rows } = await q.query<ServiceRow>(
@@ -89,4 +90,6 @@ export async function updateService(
     });
     return serviceFromRow(rows[0]);
   });
+  forgetCachedService(deps, serviceId);
+  return result;
 }

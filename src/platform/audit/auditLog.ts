@@ -2,9 +2,20 @@ import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../db/types.js';
 import { asBuffer } from '../db/types.js';
 
+/**
+ * Chains: an organisation's own events (sign-ins, administration, the start of each conversation)
+ * chain under the organisation id; everything done in or to one conversation chains under
+ * `conversation:<id>`. A conversation's whole history is then one verifiable sequence, and writers
+ * of different conversations never wait on each other's chain head — a message write already holds
+ * its conversation's row lock, so its audit append adds no new contention.
+ */
+export function conversationChain(conversationId: string): string {
+  return `conversation:${conversationId}`;
+}
+
 /** Who did what to which record, from where and why. Never content, tokens or identifiers beyond internal ids. */
 export type AuditEntry = {
-  /** Organisation id, or 'platform' for events not tied to one (e.g. a failed sign-in for an unknown email). */
+  /** Organisation id, conversationChain(id), or 'platform' for events tied to no organisation (e.g. a failed sign-in for an unknown email). */
   chain: string;
   actorKind: 'staff' | 'service_user' | 'system' | 'anonymous' | 'api_client';
   actorId: string | null;
@@ -53,7 +64,7 @@ export function entryHash(prev: Buffer, e: Stored): Buffer {
 /**
  * Appends to the entry's chain inside the caller's transaction, so the audit record commits or
  * rolls back with the change it describes. The upsert on audit_heads takes a row lock that
- * serialises writers of one chain only; different organisations append in parallel.
+ * serialises writers of one chain only; other chains append in parallel.
  */
 export async function appendAudit(q: Queryable, entry: AuditEntry): Promise<void> {
   const head = await q.query<{ position: number; hash: unknown }>(

@@ -6,7 +6,14 @@ import { connect, JSONCodec, type NatsConnection } from 'nats';
  */
 export type LiveEvent =
   | { type: 'message.created'; organisationId: string; serviceId: string; conversationId: string; messageId: string }
-  | { type: 'conversation.changed'; organisationId: string; serviceId: string; conversationId: string };
+  | {
+      type: 'conversation.changed';
+      organisationId: string;
+      serviceId: string;
+      conversationId: string;
+      /** Present only when the conversation opened or closed. */
+      status?: 'open' | 'closed';
+    };
 
 export interface Bus {
   publish(event: LiveEvent): void;
