@@ -26,6 +26,24 @@ export function addDays(date: LocalDate, days: number): LocalDate {
   return fromUtcMidnight(utcMidnight(date) + days * MS_PER_DAY);
 }
 
+/**
+ * Days since 1970-01-01 (negative before). The working-time walks count
+ * local dates with these plain integers instead of allocating LocalDates.
+ */
+export function dayNumberOf(date: LocalDate): number {
+  return Math.round(utcMidnight(date) / MS_PER_DAY);
+}
+
+export function localDateOfDayNumber(dayNumber: number): LocalDate {
+  return fromUtcMidnight(dayNumber * MS_PER_DAY);
+}
+
+/** Weekday of a day number; 1970-01-01 was a Thursday. */
+export function dayOfWeekOfDayNumber(dayNumber: number): DayOfWeek {
+  // The double modulo keeps negative day numbers in 0–6; the cast only narrows number to the union.
+  return ((((dayNumber + 4) % 7) + 7) % 7) as DayOfWeek;
+}
+
 export function dayOfWeek(date: LocalDate): DayOfWeek {
   // getUTCDay is 0–6 by definition; the cast only narrows number to the union.
   return new Date(utcMidnight(date)).getUTCDay() as DayOfWeek;

@@ -1,14 +1,16 @@
-// Conversion between UTC instants and Europe/London wall-clock time, using
-// only Intl (the tz database that ships with Node) so that we never hand-code
-// the BST rules and never pull in a date library.
+// Conversion between UTC instants and Europe/London wall-clock time. The
+// offsets come from londonOffset.ts: the EU rule computed per year and
+// checked against Intl (Node's tz database), with Intl itself for any year
+// where the two disagree, so we never depend on a hand-coded rule alone.
 //
 // Clock changes (since 1996, EU rules):
 //   spring: last Sunday of March, 01:00 UTC — local 01:00 → 02:00 (a gap)
 //   autumn: last Sunday of October, 01:00 UTC — local 02:00 → 01:00 (an overlap)
 
 import type { LocalDate } from './localDate.js';
+import { fastLondonOffsetMs, intlToLondon, summerTimeOf, utcYearOf, wallClockAsUtcMs } from './londonOffset.js';
 
-export const SERVICE_TIME_ZONE = 'Europe/London';
+export { SERVICE_TIME_ZONE } from './londonOffset.js';
 
 /** Local wall-clock date and time. `hour` may be 24 on input to mean midnight at the end of the day. */
 export interface LocalDateTime extends LocalDate {
@@ -18,21 +20,8 @@ export interface LocalDateTime extends LocalDate {
   readonly millisecond: number;
 }
 
-// One formatter for the life of the process: creating Intl objects is far
-// slower than using them, and a formatter is immutable so sharing it is safe.
-// hourCycle 'h23' stops some ICU versions printing midnight as "24".
-const LONDON_PARTS = new Intl.DateTimeFormat('en-GB', {
-  timeZone: SERVICE_TIME_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: 'numeric',
-  second: 'numeric',
-});
-
 const MS_PER_HOUR = 3_600_000;
+const MS_PER_DAY = 86_400_000;
 
 function instantMs(instant: Date | number): number {
   const ms = typeof instant === 'number' ? instant : instant.getTime();
@@ -43,20 +32,18 @@ function instantMs(instant: Date | number): number {
 /** Europe/London wall-clock time at an instant. */
 export function toLondon(instant: Date | number): LocalDateTime {
   const ms = instantMs(instant);
-  // Intl only prints whole seconds; London offsets are whole minutes, so the
-  // milliseconds carry straight across.
   const wholeSecondMs = Math.floor(ms / 1000) * 1000;
-  const fields: Record<string, number> = {};
-  for (const part of LONDON_PARTS.formatToParts(wholeSecondMs)) {
-    if (part.type !== 'literal') fields[part.type] = Number(part.value);
-  }
+  const summer = summerTimeOf(utcYearOf(wholeSecondMs));
+  if (summer === null) return intlToLondon(ms);
+  const offset = wholeSecondMs >= summer.start && wholeSecondMs < summer.end ? MS_PER_HOUR : 0;
+  const wall = new Date(wholeSecondMs + offset);
   return {
-    year: fields['year'] ?? NaN,
-    month: fields['month'] ?? NaN,
-    day: fields['day'] ?? NaN,
-    hour: fields['hour'] ?? NaN,
-    minute: fields['minute'] ?? NaN,
-    second: fields['second'] ?? NaN,
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
     millisecond: ms - wholeSecondMs,
   };
 }
@@ -67,15 +54,15 @@ export function londonDateOf(instant: Date | number): LocalDate {
   return { year, month, day };
 }
 
-/** Wall-clock time read as if it were UTC; the difference from the real instant is the offset. */
-function wallClockAsUtcMs(local: LocalDateTime): number {
-  return Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second, local.millisecond);
-}
-
 /** Offset of London from UTC at an instant, in ms (0 in GMT, 3 600 000 in BST). */
 export function londonOffsetMs(instant: Date | number): number {
+  return fastLondonOffsetMs(instantMs(instant));
+}
+
+/** The local date at an instant as a day number (see localDate.dayNumberOf). */
+export function londonDayNumber(instant: Date | number): number {
   const ms = instantMs(instant);
-  return wallClockAsUtcMs(toLondon(ms)) - ms;
+  return Math.floor((ms + fastLondonOffsetMs(ms)) / MS_PER_DAY);
 }
 
 /**
@@ -93,6 +80,26 @@ export function londonOffsetMs(instant: Date | number): number {
 export function fromLondon(local: LocalDateTime): Date {
   const wallMs = wallClockAsUtcMs(local);
   if (!Number.isFinite(wallMs)) throw new RangeError('Invalid local date-time');
+  return new Date(instantAtLondonWall(wallMs));
+}
+
+/** `fromLondon` for a wall-clock time already read as if it were UTC ms. */
+export function instantAtLondonWall(wallMs: number): number {
+  const summer = summerTimeOf(utcYearOf(wallMs));
+  if (summer !== null) {
+    // Wall clocks read GMT (= UTC) until 01:00 on the spring Sunday, skip to
+    // 02:00 BST, and read BST until the second 02:00 in autumn, which is the
+    // end of the overlap hour; the overlap's wall times take their BST pass.
+    if (wallMs < summer.start) return wallMs;
+    if (wallMs < summer.start + MS_PER_HOUR) return summer.start;
+    if (wallMs < summer.end + MS_PER_HOUR) return wallMs - MS_PER_HOUR;
+    return wallMs;
+  }
+  return instantAtLondonWallByOffsets(wallMs);
+}
+
+/** The general search, for years Intl answers: works for any history of offsets. */
+function instantAtLondonWallByOffsets(wallMs: number): number {
   // London's offset is either side of any wall time within half a day: clock
   // changes are months apart, so these two samples are the only candidates.
   const offsetBefore = londonOffsetMs(wallMs - 12 * MS_PER_HOUR);
@@ -100,14 +107,14 @@ export function fromLondon(local: LocalDateTime): Date {
   const matching = [...new Set([offsetBefore, offsetAfter])]
     .map((offset) => wallMs - offset)
     .filter((candidate) => londonOffsetMs(candidate) === wallMs - candidate);
-  if (matching.length > 0) return new Date(Math.min(...matching));
-  return new Date(firstInstantWithOffset(wallMs - offsetAfter, wallMs - offsetBefore, offsetAfter));
+  if (matching.length > 0) return Math.min(...matching);
+  return firstInstantWithOffset(wallMs - offsetAfter, wallMs - offsetBefore, offsetAfter);
 }
 
 /**
  * Binary search for the clock change inside a gap: `low` is still on the old
  * offset, `high` already on the new one. Runs only for non-existent wall
- * times, so the ~22 Intl calls do not matter.
+ * times in years Intl answers, so the ~22 Intl calls do not matter.
  */
 function firstInstantWithOffset(low: number, high: number, newOffset: number): number {
   let before = low;

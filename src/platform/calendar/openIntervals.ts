@@ -1,10 +1,23 @@
 // The one place that turns a ServiceCalendar into concrete open intervals
-// (UTC ms, half-open [start, end)). Every working-time function is a small
-// walk over these, so DST, bank holidays and closures are handled here once.
+// (UTC ms, half-open [start, end)), one local date at a time. Every
+// working-time function is a bounded walk over dates calling
+// `openRangesOnDay`, so DST, bank holidays and closures are handled here once.
+//
+// Nothing merges intervals across midnight: a 24-hour service has one
+// interval per date, each ending where the next begins. Callers only sum
+// open time or look for the first/last edge, for which that is the same
+// thing, and it means no walk ever has to look ahead to find where an
+// interval ends (which, for a service that never closes, is never).
 
-import { addDays, compareLocalDates, dayOfWeek, formatLocalDate, type LocalDate } from './localDate.js';
-import { atLondonClock, londonDateOf } from './londonTime.js';
-import { parseClockTime, type ServiceCalendar } from './types.js';
+import {
+  dayNumberOf,
+  dayOfWeekOfDayNumber,
+  formatLocalDate,
+  localDateOfDayNumber,
+  type LocalDate,
+} from './localDate.js';
+import { instantAtLondonWall, londonDayNumber } from './londonTime.js';
+import { parseClockTime, type Closure, type ServiceCalendar, type WeeklyPeriod } from './types.js';
 
 /** Half-open [start, end) in epoch milliseconds. */
 export interface OpenInterval {
@@ -19,120 +32,135 @@ export interface OpenInterval {
  */
 export const SEARCH_LIMIT_DAYS = 400;
 
-function subtractClosures(interval: OpenInterval, cal: ServiceCalendar): OpenInterval[] {
-  let pieces = [interval];
-  for (const closure of cal.closures) {
-    const closedFrom = closure.start.getTime();
-    const closedUntil = closure.end.getTime();
-    if (!(closedUntil > closedFrom)) continue; // empty or invalid closures close nothing
-    pieces = pieces.flatMap((piece) => {
-      if (closedUntil <= piece.start || closedFrom >= piece.end) return [piece];
-      const kept: OpenInterval[] = [];
-      if (closedFrom > piece.start) kept.push({ start: piece.start, end: closedFrom });
-      if (closedUntil < piece.end) kept.push({ start: closedUntil, end: piece.end });
-      return kept;
-    });
+/**
+ * How many local dates addWorkingMs and addWorkingDays may walk in total
+ * (about ten years). Far beyond any response target, but finite, so a
+ * schedule with very little open time cannot make one call run for long.
+ */
+export const WORKING_TIME_HORIZON_DAYS = 3660;
+
+const MS_PER_DAY = 86_400_000;
+const MS_PER_MINUTE = 60_000;
+const NO_INTERVALS: readonly OpenInterval[] = Object.freeze([]);
+
+// Caches of pure computations, keyed by the calendar's own arrays (which the
+// types make read-only), so a calendar object that is reused – as the
+// service cache does – is compiled once, and garbage-collected with it.
+const WEEKLY_MINUTES = new WeakMap<readonly WeeklyPeriod[], readonly (readonly OpenInterval[])[]>();
+const CLOSED_RANGES = new WeakMap<readonly Closure[], readonly OpenInterval[]>();
+
+/** Sorted, with overlapping or touching ranges merged, so every `end` is a real closing edge. */
+function mergeRanges(ranges: OpenInterval[]): OpenInterval[] {
+  const merged: OpenInterval[] = [];
+  for (const range of [...ranges].sort((a, b) => a.start - b.start)) {
+    const last = merged[merged.length - 1];
+    if (last && range.start <= last.end)
+      merged[merged.length - 1] = { start: last.start, end: Math.max(last.end, range.end) };
+    else merged.push(range);
   }
-  return pieces;
+  return merged;
 }
 
-/**
- * Open intervals on one local date, sorted and non-overlapping. Weekly
- * periods are placed by the wall clock of that date, so 09:00 is 09:00 GMT in
- * winter and 09:00 BST in summer, and 00:00–24:00 lasts 23 or 25 hours on
- * clock-change Sundays.
- */
-export function openIntervalsOn(cal: ServiceCalendar, date: LocalDate): OpenInterval[] {
-  if (cal.bankHolidays.has(formatLocalDate(date))) return [];
-  const weekday = dayOfWeek(date);
-  const fromWeeklyPeriods: OpenInterval[] = [];
-  for (const period of cal.weekly) {
-    if (period.day !== weekday) continue;
+/** Each weekday's periods as minutes since local midnight, merged. */
+function weeklyMinutes(weekly: readonly WeeklyPeriod[]): readonly (readonly OpenInterval[])[] {
+  const cached = WEEKLY_MINUTES.get(weekly);
+  if (cached) return cached;
+  const byDay: OpenInterval[][] = [[], [], [], [], [], [], []];
+  for (const period of weekly) {
     const startMinute = parseClockTime(period.start);
     const endMinute = parseClockTime(period.end, true);
     // Invalid periods are rejected by validateWeekly at the API; here we
     // skip them rather than throw, so one bad row cannot stop all messaging.
     if (startMinute === null || endMinute === null || endMinute <= startMinute) continue;
-    const start = atLondonClock(date, startMinute).getTime();
-    const end = atLondonClock(date, endMinute).getTime();
-    if (end > start) fromWeeklyPeriods.push({ start, end }); // a period inside the spring gap is empty
+    if (!Number.isInteger(period.day)) continue; // e.g. '1' from a bad row: never matches a weekday
+    byDay[period.day]?.push({ start: startMinute, end: endMinute });
   }
-  return mergeTouching(fromWeeklyPeriods.flatMap((interval) => subtractClosures(interval, cal)));
+  const compiled = byDay.map(mergeRanges);
+  WEEKLY_MINUTES.set(weekly, compiled);
+  return compiled;
 }
 
-/** Sorts and merges overlapping or touching intervals, so every `end` is a real closing time. */
-function mergeTouching(intervals: OpenInterval[]): OpenInterval[] {
-  const sorted = [...intervals].sort((a, b) => a.start - b.start);
-  const merged: OpenInterval[] = [];
-  for (const interval of sorted) {
-    const last = merged[merged.length - 1];
-    if (last && interval.start <= last.end)
-      merged[merged.length - 1] = { start: last.start, end: Math.max(last.end, interval.end) };
-    else merged.push(interval);
-  }
-  return merged;
+/** All closures as sorted, merged instants; empty or invalid ones close nothing. */
+function closedRanges(closures: readonly Closure[]): readonly OpenInterval[] {
+  const cached = CLOSED_RANGES.get(closures);
+  if (cached) return cached;
+  const ranges = closures
+    .map((closure) => ({ start: closure.start.getTime(), end: closure.end.getTime() }))
+    .filter((range) => range.end > range.start);
+  const compiled = mergeRanges(ranges);
+  CLOSED_RANGES.set(closures, compiled);
+  return compiled;
 }
 
-export interface ForwardWalkOptions {
-  /** Stop after this many consecutive local dates with no open time. */
-  readonly idleDayLimit?: number;
-  /** Stop once past this local date (inclusive bound). */
-  readonly lastDate?: LocalDate;
+/** Index of the first closed range ending after `ms` (binary search). */
+function firstClosedAfter(closed: readonly OpenInterval[], ms: number): number {
+  let low = 0;
+  let high = closed.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((closed[middle]?.end ?? Infinity) > ms) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+/** Appends [start, end) to sorted `out`, joining it to the last interval if they touch. */
+function append(out: OpenInterval[], start: number, end: number): void {
+  const last = out[out.length - 1];
+  if (last && start <= last.end) out[out.length - 1] = { start: last.start, end: Math.max(last.end, end) };
+  else out.push({ start, end });
 }
 
 /**
- * Open intervals that end after `fromMs`, in time order, merged across
- * midnight (a 24-hour service is one interval, not one per day). Ends when
- * either limit in `options` is reached; with neither it can run forever.
+ * Open intervals on one local date (a day number), sorted, non-overlapping
+ * and not touching. Weekly periods are placed by the wall clock of that date,
+ * so 09:00 is 09:00 GMT in winter and 09:00 BST in summer, and 00:00–24:00
+ * lasts 23 or 25 hours on clock-change Sundays. Do not mutate the result.
  */
-export function* openIntervalsFrom(
-  cal: ServiceCalendar,
-  fromMs: number,
-  options: ForwardWalkOptions,
-): Generator<OpenInterval, void, undefined> {
-  let date = londonDateOf(fromMs);
-  let idleDays = 0;
-  let pending: OpenInterval | null = null;
-  for (;;) {
-    if (options.lastDate && compareLocalDates(date, options.lastDate) > 0) break;
-    if (options.idleDayLimit !== undefined && idleDays >= options.idleDayLimit) break;
-    const today = openIntervalsOn(cal, date).filter((interval) => interval.end > fromMs);
-    idleDays = today.length === 0 ? idleDays + 1 : 0;
-    for (const interval of today) {
-      if (pending && interval.start <= pending.end) {
-        pending = { start: pending.start, end: Math.max(pending.end, interval.end) };
-      } else {
-        if (pending) yield pending;
-        pending = interval;
-      }
+export function openRangesOnDay(cal: ServiceCalendar, day: number): readonly OpenInterval[] {
+  const minutes = weeklyMinutes(cal.weekly)[dayOfWeekOfDayNumber(day)] ?? NO_INTERVALS;
+  if (minutes.length === 0) return NO_INTERVALS;
+  if (cal.bankHolidays.has(formatLocalDate(localDateOfDayNumber(day)))) return NO_INTERVALS;
+  const midnight = day * MS_PER_DAY;
+  const closed = closedRanges(cal.closures);
+  const out: OpenInterval[] = [];
+  for (const period of minutes) {
+    const start = instantAtLondonWall(midnight + period.start * MS_PER_MINUTE);
+    const end = instantAtLondonWall(midnight + period.end * MS_PER_MINUTE);
+    // A period inside the spring gap is empty; touching ones (either side of
+    // the gap) are joined by `append`.
+    let cursor = start;
+    for (let i = firstClosedAfter(closed, start); cursor < end; i++) {
+      const closure = closed[i];
+      if (!closure || closure.start >= end) break;
+      if (closure.start > cursor) append(out, cursor, closure.start);
+      cursor = Math.max(cursor, closure.end);
     }
-    const nextDate = addDays(date, 1);
-    // Only an interval that runs to midnight can join tomorrow's first one;
-    // yield anything else now so callers are not kept waiting a day ahead.
-    if (pending && pending.end !== atLondonClock(nextDate, 0).getTime()) {
-      yield pending;
-      pending = null;
-    }
-    date = nextDate;
+    if (cursor < end) append(out, cursor, end);
   }
-  if (pending) yield pending;
+  return out;
+}
+
+/** Open intervals on one local date; see openRangesOnDay. */
+export function openIntervalsOn(cal: ServiceCalendar, date: LocalDate): OpenInterval[] {
+  return [...openRangesOnDay(cal, dayNumberOf(date))];
 }
 
 /**
  * The latest closing time (end of an open interval) at or before `atMs`, or
- * null if the service was not open in the previous SEARCH_LIMIT_DAYS days.
+ * null if there is none on `atMs`'s local date or the SEARCH_LIMIT_DAYS dates
+ * before it (so at most 401 dates are looked at).
  */
 export function lastClosingAtOrBefore(cal: ServiceCalendar, atMs: number): number | null {
-  let date = londonDateOf(atMs);
-  for (let day = 0; day <= SEARCH_LIMIT_DAYS; day++) {
+  const first = londonDayNumber(atMs);
+  for (let day = first; day >= first - SEARCH_LIMIT_DAYS; day--) {
     // Dates' intervals never interleave, so the first date (walking back)
     // with a closing time at or before `atMs` holds the answer.
-    const ends = openIntervalsOn(cal, date)
-      .map((interval) => interval.end)
-      .filter((end) => end <= atMs);
-    const latest = ends[ends.length - 1];
-    if (latest !== undefined) return latest;
-    date = addDays(date, -1);
+    const intervals = openRangesOnDay(cal, day);
+    for (let i = intervals.length - 1; i >= 0; i--) {
+      const end = intervals[i]?.end ?? Infinity;
+      if (end <= atMs) return end;
+    }
   }
   return null;
 }
@@ -141,5 +169,5 @@ export function lastClosingAtOrBefore(cal: ServiceCalendar, atMs: number): numbe
 export function isOpenAt(cal: ServiceCalendar, atMs: number): boolean {
   // Intervals of one date lie within that date's wall-clock day, so only the
   // local date of `atMs` can contain it.
-  return openIntervalsOn(cal, londonDateOf(atMs)).some((interval) => interval.start <= atMs && atMs < interval.end);
+  return openRangesOnDay(cal, londonDayNumber(atMs)).some((interval) => interval.start <= atMs && atMs < interval.end);
 }
