@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { addWorkingHours, type ServiceCalendar } from '../platform/calendar/index.js';
 import type { Queryable } from '../platform/db/types.js';
-import type { AuthorKind, MessageKind } from './views.js';
+import type { AuthorKind, MessageKind, MessageRow } from './views.js';
 
 export type NewMessage = {
   kind: MessageKind;
@@ -11,6 +11,8 @@ export type NewMessage = {
   body: Buffer;
   clientRef?: string | null;
 };
+
+export type InsertedMessage = { id: string; seq: number; row?: MessageRow | undefined };
 
 /**
  * Inserts messages with consecutive sequence numbers from firstSeq. The caller holds the
@@ -22,8 +24,8 @@ export async function insertMessages(
   firstSeq: number,
   at: Date,
   messages: NewMessage[],
-): Promise<{ id: string; seq: number }[]> {
-  const out: { id: string; seq: number }[] = [];
+): Promise<InsertedMessage[]> {
+  const out: InsertedMessage[] = [];
   for (const [i, m] of messages.entries()) {
     const id = randomUUID();
     const seq = firstSeq + i;
@@ -32,7 +34,22 @@ export async function insertMessages(
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [id, conversationId, seq, m.kind, m.authorKind, m.authorStaffId ?? null, m.body, m.clientRef ?? null, at],
     );
-    out.push({ id, seq });
+    // The whole row, so this node's live hub need not read it back. Staff-authored rows also need
+    // the author's sealed name, which the writer does not hold; the hub reads those.
+    const row: MessageRow | undefined = m.authorStaffId
+      ? undefined
+      : {
+          id,
+          conversation_id: conversationId,
+          seq,
+          kind: m.kind,
+          author_kind: m.authorKind,
+          author_staff_id: null,
+          author_name_enc: null,
+          body_enc: m.body,
+          created_at: at,
+        };
+    out.push({ id, seq, row });
   }
   return out;
 }

@@ -3,7 +3,8 @@ import type { StaffContext } from '../identity/staffContext.js';
 import { hasServiceRole } from '../identity/staffContext.js';
 import type { LiveEvent } from '../platform/bus/bus.js';
 import type { Deps } from '../platform/deps.js';
-import { loadSummary } from './summaries.js';
+import { FRESH_MESSAGE_TTL_MS, messageCacheKey } from './publish.js';
+import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from './summaries.js';
 import { loadMessage, toPublicMessage, toStaffMessage } from './views.js';
 
 type StaffSocket = { socket: WebSocket; staff: StaffContext };
@@ -65,7 +66,9 @@ export class LiveHub {
     if (!staffSockets?.size && !publicSockets?.size) return;
     switch (event.type) {
       case 'message.created': {
-        const row = await loadMessage(this.deps.db, event.messageId);
+        const row = await this.deps.cache.get(messageCacheKey(event.messageId), FRESH_MESSAGE_TTL_MS, () =>
+          loadMessage(this.deps.db, event.messageId),
+        );
         if (!row) return;
         if (staffSockets?.size) {
           const frame = JSON.stringify({
@@ -93,19 +96,22 @@ export class LiveHub {
     }
   }
 
-  /** One summary load plus one query for every connected member's unread count. */
+  /** One query gives the summary with each connected member's own unread count. */
   private async sendSummaries(conversationId: string, sockets: StaffSocket[]): Promise<void> {
     const staffIds = [...new Set(sockets.map((s) => s.staff.staffId))];
-    const summary = await loadSummary(this.deps, this.deps.db, staffIds[0]!, conversationId);
-    if (!summary) return;
-    const { rows } = await this.deps.db.query<{ staff_id: string; unread: number }>(
-      `SELECT v.staff_id, (SELECT count(*)::int FROM messages m WHERE m.conversation_id = $1
-         AND m.author_kind = 'service_user' AND m.seq > coalesce(r.last_read_seq, 0)) AS unread
-       FROM unnest($2::uuid[]) AS v(staff_id)
-       LEFT JOIN conversation_reads r ON r.conversation_id = $1 AND r.staff_id = v.staff_id`,
+    const { rows } = await this.deps.db.query<SummaryRow & { viewer: string }>(
+      `SELECT v.viewer, ${SUMMARY_COLUMNS},
+         (SELECT count(*)::int FROM messages m WHERE m.conversation_id = c.id AND m.author_kind = 'service_user'
+            AND m.seq > coalesce((SELECT r.last_read_seq FROM conversation_reads r
+                                  WHERE r.conversation_id = c.id AND r.staff_id = v.viewer), 0)) AS unread_count
+       FROM unnest($2::uuid[]) AS v(viewer)
+       CROSS JOIN conversations c JOIN services s ON s.id = c.service_id LEFT JOIN staff a ON a.id = c.assigned_to
+       WHERE c.id = $1`,
       [conversationId, staffIds],
     );
-    const unread = new Map(rows.map((r) => [r.staff_id, Number(r.unread)]));
+    if (!rows[0]) return;
+    const summary = await toSummary(this.deps, rows[0]);
+    const unread = new Map(rows.map((r) => [r.viewer, Number(r.unread_count)]));
     for (const s of sockets) {
       send(
         s.socket,

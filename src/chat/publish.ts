@@ -1,4 +1,9 @@
 import type { Deps } from '../platform/deps.js';
+import type { MessageRow } from './views.js';
+
+// Long enough for every node-local live delivery of a just-written message.
+export const FRESH_MESSAGE_TTL_MS = 10_000;
+export const messageCacheKey = (id: string) => `message:${id}`;
 
 type Where = { organisationId: string; serviceId: string; conversationId: string };
 
@@ -10,12 +15,15 @@ type Status = 'open' | 'closed';
  * about status changes without a read on every message.
  */
 export function publishMessages(
-  deps: Pick<Deps, 'bus'>,
+  deps: Pick<Deps, 'bus' | 'cache'>,
   where: Where,
-  messages: { id: string }[],
+  messages: { id: string; row?: MessageRow | undefined }[],
   status?: Status,
 ): void {
-  for (const m of messages) deps.bus.publish({ type: 'message.created', ...where, messageId: m.id });
+  for (const m of messages) {
+    if (m.row) deps.cache.set(messageCacheKey(m.id), FRESH_MESSAGE_TTL_MS, m.row);
+    deps.bus.publish({ type: 'message.created', ...where, messageId: m.id });
+  }
   publishConversationChanged(deps, where, status);
 }
 

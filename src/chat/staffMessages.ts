@@ -78,7 +78,8 @@ export async function postStaffMessage(
     if (!again) throw err;
     return toStaffMessage(deps, again);
   }
-  publishMessages(deps, ref, created);
-  const row = await loadMessage(deps.db, created[0]!.id);
-  return toStaffMessage(deps, row!);
+  // Read once with the author's sealed name; the same row then serves this node's live hub.
+  const row = (await loadMessage(deps.db, created[0]!.id))!;
+  publishMessages(deps, ref, [{ id: row.id, row }]);
+  return toStaffMessage(deps, row);
 }

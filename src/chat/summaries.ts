@@ -41,9 +41,11 @@ export type SummaryRow = {
  * $1 is always the viewing staff member: unread counts are per person (messages from the
  * service user after the last one this member has read).
  */
-export const SUMMARY_SELECT = `SELECT c.id, c.organisation_id, c.service_id, s.name AS service_name, c.status,
+export const SUMMARY_COLUMNS = `c.id, c.organisation_id, c.service_id, s.name AS service_name, c.status,
   c.display_name_enc, c.age_range, c.assigned_to, a.name_enc AS assigned_name_enc, c.created_at,
-  c.last_message_at, c.waiting_since, c.response_due_at, c.outcome, c.closed_at,
+  c.last_message_at, c.waiting_since, c.response_due_at, c.outcome, c.closed_at`;
+
+export const SUMMARY_SELECT = `SELECT ${SUMMARY_COLUMNS},
   (SELECT count(*)::int FROM messages m WHERE m.conversation_id = c.id AND m.author_kind = 'service_user'
      AND m.seq > coalesce((SELECT r.last_read_seq FROM conversation_reads r
                            WHERE r.conversation_id = c.id AND r.staff_id = $1), 0)) AS unread_count

@@ -41,43 +41,41 @@ type Stored = {
   reason: string | null;
 };
 
-/** The exact bytes hashed for an entry: stable field order, ISO time, nulls explicit. */
-function canonical(e: Stored): string {
-  return JSON.stringify([
-    e.chain,
-    e.position,
-    e.at.toISOString(),
-    e.actor_kind,
-    e.actor_id,
-    e.action,
-    e.target_kind,
-    e.target_id,
-    e.ip,
-    e.reason,
-  ]);
+/**
+ * The exact bytes hashed for an entry, after the previous entry's hash: stable field order, ISO
+ * time, nulls explicit. The position is not hashed: order is fixed by each entry naming the hash
+ * before it, and positions are checked separately for gaps.
+ */
+function canonical(e: Omit<Stored, 'position'>): Buffer {
+  return Buffer.from(
+    JSON.stringify([
+      e.chain,
+      e.at.toISOString(),
+      e.actor_kind,
+      e.actor_id,
+      e.action,
+      e.target_kind,
+      e.target_id,
+      e.ip,
+      e.reason,
+    ]),
+    'utf8',
+  );
 }
 
-export function entryHash(prev: Buffer, e: Stored): Buffer {
-  return createHash('sha256').update(prev).update(canonical(e), 'utf8').digest();
+export function entryHash(prev: Buffer, e: Omit<Stored, 'position'>): Buffer {
+  return createHash('sha256').update(prev).update(canonical(e)).digest();
 }
 
 /**
  * Appends to the entry's chain inside the caller's transaction, so the audit record commits or
- * rolls back with the change it describes. The upsert on audit_heads takes a row lock that
- * serialises writers of one chain only; other chains append in parallel.
+ * rolls back with the change it describes. One statement: the upsert advances the chain head
+ * under its row lock (serialising writers of that chain only) and the entry is written from it.
  */
 export async function appendAudit(q: Queryable, entry: AuditEntry): Promise<void> {
-  const head = await q.query<{ position: number; hash: unknown }>(
-    `INSERT INTO audit_heads (chain, position, hash) VALUES ($1, 0, $2)
-     ON CONFLICT (chain) DO UPDATE SET chain = EXCLUDED.chain
-     RETURNING position, hash`,
-    [entry.chain, GENESIS_HASH],
-  );
-  const prev = head.rows[0]!;
   // Millisecond precision: what JavaScript dates and timestamptz both hold exactly.
-  const stored: Stored = {
+  const e: Omit<Stored, 'position'> = {
     chain: entry.chain,
-    position: Number(prev.position) + 1,
     at: new Date(),
     actor_kind: entry.actorKind,
     actor_id: entry.actorId,
@@ -87,25 +85,25 @@ export async function appendAudit(q: Queryable, entry: AuditEntry): Promise<void
     ip: entry.ip ?? null,
     reason: entry.reason ?? null,
   };
-  const prevHash = asBuffer(prev.hash);
-  const hash = entryHash(prevHash, stored);
   await q.query(
-    `WITH head AS (UPDATE audit_heads SET position = $2, hash = $12 WHERE chain = $1)
+    `WITH head AS (
+       INSERT INTO audit_heads AS h (chain, position, prev_hash, hash) VALUES ($1, 1, $10::bytea, sha256($10::bytea || $11::bytea))
+       ON CONFLICT (chain) DO UPDATE SET position = h.position + 1, prev_hash = h.hash, hash = sha256(h.hash || $11::bytea)
+       RETURNING position, prev_hash, hash)
      INSERT INTO audit_log (chain, position, at, actor_kind, actor_id, action, target_kind, target_id, ip, reason, prev_hash, hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+     SELECT $1, head.position, $2, $3, $4, $5, $6, $7, $8, $9, head.prev_hash, head.hash FROM head`,
     [
-      stored.chain,
-      stored.position,
-      stored.at,
-      stored.actor_kind,
-      stored.actor_id,
-      stored.action,
-      stored.target_kind,
-      stored.target_id,
-      stored.ip,
-      stored.reason,
-      prevHash,
-      hash,
+      e.chain,
+      e.at,
+      e.actor_kind,
+      e.actor_id,
+      e.action,
+      e.target_kind,
+      e.target_id,
+      e.ip,
+      e.reason,
+      GENESIS_HASH,
+      canonical(e),
     ],
   );
 }
@@ -161,7 +159,7 @@ export async function verifyAudit(db: Db, pageSize = 5000): Promise<VerifyResult
         });
         if (position !== expected) return fail(`entry ${expected} is missing`, expected);
         if (!asBuffer(row.prev_hash).equals(prev)) return fail('link to the previous entry is broken');
-        const hash = entryHash(prev, { ...row, position });
+        const hash = entryHash(prev, row);
         if (!hash.equals(asBuffer(row.hash))) return fail('entry content does not match its hash');
         prev = hash;
         expected++;

@@ -24,6 +24,12 @@ export class TtlCache {
     return value;
   }
 
+  /** Stores a value already in hand, e.g. a row just written, for readers on this node. */
+  set<T>(key: string, ttlMs: number, value: T): void {
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    this.entries.set(key, { expires: this.now() + ttlMs, value: Promise.resolve(value) });
+  }
+
   delete(key: string): void {
     this.entries.delete(key);
   }

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { ServiceUnavailable } from '../http/errors.js';
 import type { Db, Queryable, QueryResult } from './types.js';
 
 // int8 (counts, sequence numbers) as JS numbers, matching PGlite; values stay far below 2^53.
@@ -10,7 +11,15 @@ const types = {
       : (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-export function openPostgres(connectionString: string, opts: { max?: number } = {}): Db {
+/**
+ * Writes queued behind this many waiting callers are refused at once (503, retry shortly) instead
+ * of joining a queue that only grows: under overload, accepted requests keep their latency and the
+ * reads that deliver live updates are not starved. Reads are never refused.
+ */
+const DEFAULT_MAX_WAITING_WRITES = 64;
+
+export function openPostgres(connectionString: string, opts: { max?: number; maxWaitingWrites?: number } = {}): Db {
+  const maxWaitingWrites = opts.maxWaitingWrites ?? DEFAULT_MAX_WAITING_WRITES;
   const pool = new pg.Pool({ connectionString, max: opts.max ?? 20, types });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
@@ -24,6 +33,7 @@ export function openPostgres(connectionString: string, opts: { max?: number } = 
     kind: 'postgres',
     query: (sql, params) => query(pool, sql, params),
     async tx(fn) {
+      if (pool.waitingCount >= maxWaitingWrites) throw new ServiceUnavailable();
       const client = await pool.connect();
       try {
         await client.query('BEGIN');

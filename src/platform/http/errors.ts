@@ -52,6 +52,13 @@ export class Unprocessable extends AppError {
   }
 }
 
+/** The server is saturated; the client should retry shortly. */
+export class ServiceUnavailable extends AppError {
+  constructor(retryAfterSeconds = 1, message = 'The service is busy. Try again in a moment.') {
+    super(503, 'busy', message, { 'retry-after': String(retryAfterSeconds) });
+  }
+}
+
 export class TooManyRequests extends AppError {
   constructor(retryAfterSeconds: number, message = 'Too many attempts. Try again later.') {
     super(429, 'too_many_requests', message, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
