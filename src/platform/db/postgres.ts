@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { ServiceUnavailable } from '../http/errors.js';
 import type { Db, Queryable, QueryResult } from './types.js';
@@ -18,6 +19,17 @@ const types = {
  */
 const DEFAULT_MAX_WAITING_WRITES = 64;
 
+const statementNames = new Map<string, string>();
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `c${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    // Bounded: SQL texts are the application's own constants, so this stays small.
+    if (statementNames.size < 5000) statementNames.set(sql, name);
+  }
+  return name;
+}
+
 export function openPostgres(connectionString: string, opts: { max?: number; maxWaitingWrites?: number } = {}): Db {
   const maxWaitingWrites = opts.maxWaitingWrites ?? DEFAULT_MAX_WAITING_WRITES;
   const pool = new pg.Pool({ connectionString, max: opts.max ?? 20, types });
@@ -25,7 +37,11 @@ export function openPostgres(connectionString: string, opts: { max?: number; max
   pool.on('error', () => undefined);
 
   const query = async <T>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) => {
-    const r = await client.query(sql, params as unknown[] | undefined);
+    // Parameterised statements are prepared once per connection under a name derived from their
+    // text, so the hot paths skip parsing and planning on every call.
+    const r = params?.length
+      ? await client.query({ name: statementName(sql), text: sql, values: params as unknown[] })
+      : await client.query(sql);
     return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 } satisfies QueryResult<T>;
   };
 
