@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type MouseEvent } from 'react';
+import { useEffect, useRef, type MouseEvent } from 'react';
 import { focusById } from './focus.js';
 
 export type FieldError = { text: string; fieldId?: string };
@@ -11,7 +11,6 @@ type Props = { errors: FieldError[]; title?: string };
  */
 export function ErrorSummary({ errors, title = 'There is a problem' }: Props) {
   const box = useRef<HTMLDivElement>(null);
-  const titleId = useId();
   const signature = errors.map((e) => `${e.fieldId ?? ''}:${e.text}`).join('|');
   useEffect(() => {
     if (signature) box.current?.focus();
@@ -23,11 +22,11 @@ export function ErrorSummary({ errors, title = 'There is a problem' }: Props) {
     focusById(fieldId);
   };
   return (
-    <div className="nhsuk-error-summary" tabIndex={-1} ref={box} aria-labelledby={titleId}>
+    // No aria-labelledby here: a <div> without a role may not be named (ARIA 1.2; axe flags it). The
+    // title and errors inside the role="alert" are what is announced, as in the NHS pattern.
+    <div className="nhsuk-error-summary" tabIndex={-1} ref={box}>
       <div role="alert">
-        <h2 className="nhsuk-error-summary__title" id={titleId}>
-          {title}
-        </h2>
+        <h2 className="nhsuk-error-summary__title">{title}</h2>
         <div className="nhsuk-error-summary__body">
           <ul className="nhsuk-list nhsuk-error-summary__list">
             {errors.map((e) => (
