@@ -4,8 +4,9 @@ import { NotFound } from '../platform/http/errors.js';
 import { codeHmac, newToken, normaliseCode, tokenHash } from './access.js';
 
 /**
- * The short code brings a person back on another device. It issues a fresh token; the code is
- * checked against its service too, so a code is useless on another service's page.
+ * The short code brings a person back on another device. It issues a fresh token. The code works
+ * on the pages of the organisation that holds the conversation — so it still works after a
+ * transfer between that organisation's services — and is useless anywhere else.
  */
 export async function resumeByCode(deps: Deps, slug: string, rawCode: string): Promise<{ token: string }> {
   const code = normaliseCode(rawCode);
@@ -16,7 +17,8 @@ export async function resumeByCode(deps: Deps, slug: string, rawCode: string): P
   const token = newToken();
   return deps.db.tx(async (q) => {
     const { rows } = await q.query<{ id: string; organisation_id: string }>(
-      `SELECT c.id, c.organisation_id FROM conversations c JOIN services s ON s.id = c.service_id
+      `SELECT c.id, c.organisation_id FROM conversations c
+       JOIN services s ON s.organisation_id = c.organisation_id
        WHERE c.access_code_hmac = $1 AND s.slug = $2`,
       [hmac, slug],
     );

@@ -133,6 +133,10 @@ export const InboxQuery = Type.Object(
 );
 
 export const AssignBody = Type.Object({ staffId: Uuid }, { additionalProperties: false });
+export const TransferBody = Type.Object(
+  { serviceId: Uuid, reason: Type.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);
 export const CloseBody = Type.Object(
   { outcome: Type.String({ maxLength: 100 }), recordedInClinicalRecord: Type.Boolean() },
   { additionalProperties: false },

@@ -7,11 +7,13 @@ describe('service user conversation over HTTP', () => {
   let t: TestApp;
   let service: Service;
   let closedService: Service;
+  let otherOrgService: Service;
   beforeAll(async () => {
     t = await buildTestApp();
     const org = await makeOrganisation(t.deps);
     service = await makeService(t.deps, org.id, { asksAgeRange: true });
     closedService = await makeService(t.deps, org.id, { weekly: [] });
+    otherOrgService = await makeService(t.deps, (await makeOrganisation(t.deps)).id);
   });
   afterAll(async () => {
     await t.close();
@@ -106,7 +108,7 @@ describe('service user conversation over HTTP', () => {
     expect(texts.filter((x) => x === 'Second')).toHaveLength(1);
   });
 
-  it('resumes by code on the same service only, and refuses bad codes alike', async () => {
+  it('resumes by code within the organisation only, and refuses bad codes alike', async () => {
     const started = (await start(service.slug, { message: 'Resume me', clientRef: unique('ref-') })).json<{
       code: string;
       conversationId: string;
@@ -122,7 +124,7 @@ describe('service user conversation over HTTP', () => {
     expect(convo.id).toBe(started.conversationId);
     const other = await t.app.inject({
       method: 'POST',
-      url: `/api/public/services/${closedService.slug}/resume`,
+      url: `/api/public/services/${otherOrgService.slug}/resume`,
       payload: { code: started.code },
     });
     const wrong = await t.app.inject({

@@ -16,7 +16,9 @@ import {
   ReadBody,
   StaffMessageSchema,
   SummarySchema,
+  TransferBody,
 } from './schemas.js';
+import { transferConversation } from './transfer.js';
 import { postStaffMessage } from './staffMessages.js';
 import { getTranscript, markRead } from './transcript.js';
 
@@ -66,6 +68,12 @@ export async function staffChatRoutes(app: FastifyInstance): Promise<void> {
     '/api/staff/conversations/:id/assign',
     { schema: { tags, security, params: IdParams, body: AssignBody, response: { 200: SummarySchema, ...errors } } },
     async (request) => assignConversation(app.deps, requireStaff(request), request.params.id, request.body.staffId),
+  );
+
+  r.post(
+    '/api/staff/conversations/:id/transfer',
+    { schema: { tags, security, params: IdParams, body: TransferBody, response: { 200: SummarySchema, ...errors } } },
+    async (request) => transferConversation(app.deps, requireStaff(request), request.params.id, request.body),
   );
 
   for (const kind of ['message', 'note'] as const) {

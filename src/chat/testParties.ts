@@ -40,7 +40,7 @@ export async function startConversationAs(
   service: Service,
   message: string,
   extra: Record<string, string> = {},
-): Promise<{ conversationId: string; token: string }> {
+): Promise<{ conversationId: string; token: string; code: string }> {
   const res = await app.inject({
     method: 'POST',
     url: `/api/public/services/${service.slug}/conversations`,
