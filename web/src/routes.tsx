@@ -1,4 +1,11 @@
 import { createBrowserRouter, Outlet } from 'react-router-dom';
+import { AdminLayout } from './admin/AdminLayout.js';
+import { ClosuresPage } from './admin/closures/ClosuresPage.js';
+import { AdminHomePage } from './admin/home/AdminHomePage.js';
+import { OpeningHoursPage } from './admin/hours/OpeningHoursPage.js';
+import { ServiceSettingsPage } from './admin/service/ServiceSettingsPage.js';
+import { StaffListPage } from './admin/staff/StaffListPage.js';
+import { StaffMemberPage } from './admin/staff/StaffMemberPage.js';
 import { Header } from './shared/layout/Header.js';
 import { PageShell } from './shared/layout/PageShell.js';
 import { HomePage } from './shared/HomePage.js';
@@ -24,6 +31,8 @@ function PlainLayout() {
 /**
  * Patient app:   /s/:slug (service page, start, return with a code), /c (conversation; /c#<token>)
  * Staff console: /staff/login, /staff/mfa-setup, /staff (inbox), /staff/conversations/:id
+ * Administration (org admins, service admins): /staff/admin, /staff/admin/services/:id[/hours|/closures],
+ *                /staff/admin/staff, /staff/admin/staff/:id
  */
 export const router = createBrowserRouter([
   {
@@ -48,6 +57,19 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <InboxPage /> },
           { path: 'conversations/:id', element: <ConversationDetailPage /> },
+          {
+            path: 'admin',
+            element: <AdminLayout />,
+            children: [
+              { index: true, element: <AdminHomePage /> },
+              { path: 'services/:id', element: <ServiceSettingsPage /> },
+              { path: 'services/:id/hours', element: <OpeningHoursPage /> },
+              { path: 'services/:id/closures', element: <ClosuresPage /> },
+              { path: 'staff', element: <StaffListPage /> },
+              { path: 'staff/:id', element: <StaffMemberPage /> },
+              { path: '*', element: <NotFoundPage area="Confide staff" /> },
+            ],
+          },
           { path: '*', element: <NotFoundPage area="Confide staff" /> },
         ],
       },

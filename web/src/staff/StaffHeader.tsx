@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
-import { useNavigate } from 'react-router-dom';
+import { Link, useLocation, useNavigate } from 'react-router-dom';
+import { isAdministrator } from '../admin/access.js';
 import type { Me } from '../shared/api/types.js';
 import { Header } from '../shared/layout/Header.js';
 import { logout } from './staffApi.js';
@@ -37,5 +38,41 @@ export function StaffHeader({ me, wide }: { me?: Me; wide?: boolean }) {
       </li>
     </>
   ) : undefined;
-  return <Header serviceName={STAFF_AREA} homeHref="/staff" account={account} wide={wide} />;
+  return (
+    <Header
+      serviceName={STAFF_AREA}
+      homeHref="/staff"
+      account={account}
+      navigation={me && isAdministrator(me) ? <AdminNavigation /> : undefined}
+      wide={wide}
+    />
+  );
+}
+
+/** Inbox and Administration, for organisation admins and service admins (nobody else has a second area). */
+function AdminNavigation() {
+  const { pathname } = useLocation();
+  const inAdmin = pathname === '/staff/admin' || pathname.startsWith('/staff/admin/');
+  const items = [
+    { to: '/staff', label: 'Inbox', current: !inAdmin },
+    { to: '/staff/admin', label: 'Administration', current: inAdmin },
+  ];
+  return items.map((item) => (
+    <li
+      key={item.to}
+      className={`nhsuk-header__navigation-item${item.current ? ' nhsuk-header__navigation-item--current' : ''}`}
+    >
+      <Link
+        className="nhsuk-header__navigation-link"
+        to={item.to}
+        aria-current={item.current ? (pathname === item.to ? 'page' : 'true') : undefined}
+      >
+        {item.current ? (
+          <strong className="nhsuk-header__navigation-item-current-fallback">{item.label}</strong>
+        ) : (
+          item.label
+        )}
+      </Link>
+    </li>
+  ));
 }

@@ -20,7 +20,7 @@ export const NETWORK_ERROR_MESSAGE =
   'We could not connect to the service. Check your internet connection and try again.';
 
 type RequestOptions = {
-  method?: 'GET' | 'POST' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Sent as JSON. State-changing requests always send a JSON body (`{}` when there is nothing to say). */
   body?: unknown;
   /** A service user's conversation token; staff use the session cookie instead. */

@@ -9,6 +9,7 @@ describe('clockTime', () => {
     expect(clockTime(0, 0)).toBe('midnight');
     expect(clockTime(0, 5)).toBe('12:05am');
     expect(formatHhMm('13:30')).toBe('1:30pm');
+    expect(formatHhMm('24:00')).toBe('midnight');
   });
 });
 

@@ -53,10 +53,10 @@ export function clockTime(hour: number, minute: number): string {
   return minute === 0 ? `${h12}${suffix}` : `${h12}:${String(minute).padStart(2, '0')}${suffix}`;
 }
 
-/** "09:00" → "9am". */
+/** "09:00" → "9am"; an opening period's end of "24:00" → "midnight". */
 export function formatHhMm(hhmm: string): string {
   const [h, m] = hhmm.split(':');
-  return clockTime(Number(h), Number(m ?? 0));
+  return clockTime(Number(h) % 24, Number(m ?? 0));
 }
 
 function shortMonth(month: string): string {
