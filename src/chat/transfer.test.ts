@@ -36,6 +36,14 @@ describe('transfer to another service', () => {
       headers: { cookie: p.nurse.cookie },
       payload: {},
     });
+    const directory = await t.app.inject({
+      method: 'GET',
+      url: '/api/staff/services',
+      headers: { cookie: p.nurse.cookie },
+    });
+    expect(directory.json<{ services: { id: string }[] }>().services.map((s) => s.id)).toEqual(
+      expect.arrayContaining([p.service.id, sexualHealth.id]),
+    );
     const res = await t.app.inject({
       method: 'POST',
       url: `/api/staff/conversations/${id}/transfer`,

@@ -5,6 +5,7 @@ import { requireStaff } from '../identity/staffContext.js';
 import { ErrorSchema, IdParams, PublicServiceSchema, SlugParams } from '../chat/schemas.js';
 import { listServiceMembers } from './members.js';
 import { getPublicService } from './publicService.js';
+import { listOrganisationServices } from './serviceDirectory.js';
 
 export async function organisationRoutes(app: FastifyInstance): Promise<void> {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -15,6 +16,23 @@ export async function organisationRoutes(app: FastifyInstance): Promise<void> {
       schema: { tags: ['service users'], params: SlugParams, response: { 200: PublicServiceSchema, 404: ErrorSchema } },
     },
     async (request) => getPublicService(app.deps, request.params.slug),
+  );
+
+  r.get(
+    '/api/staff/services',
+    {
+      onRequest: async (request) => {
+        requireStaff(request);
+      },
+      schema: {
+        tags: ['team inbox'],
+        response: {
+          200: Type.Object({ services: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })) }),
+          401: ErrorSchema,
+        },
+      },
+    },
+    async (request) => ({ services: await listOrganisationServices(app.deps, requireStaff(request)) }),
   );
 
   r.get(

@@ -17,6 +17,7 @@ export const staffKeys = {
   details: ['staff', 'conversation'] as const,
   detail: (id: string) => ['staff', 'conversation', id] as const,
   members: (serviceId: string) => ['staff', 'members', serviceId] as const,
+  services: ['staff', 'services'] as const,
   mfaSetup: ['staff', 'mfa-setup'] as const,
 };
 
@@ -54,5 +55,9 @@ export const closeConversation = (id: string, body: { outcome: string; recordedI
   apiRequest<ConversationSummary>(`${conversationPath(id)}/close`, { method: 'POST', body });
 export const markRead = (id: string, seq: number) =>
   apiRequest<void>(`${conversationPath(id)}/read`, { method: 'POST', body: { seq } });
+export const getServices = (signal?: AbortSignal) =>
+  apiRequest<{ services: { id: string; name: string }[] }>('/api/staff/services', { signal });
+export const transfer = (id: string, body: { serviceId: string; reason: string }) =>
+  apiRequest<ConversationSummary>(`${conversationPath(id)}/transfer`, { method: 'POST', body });
 export const getMembers = (serviceId: string, signal?: AbortSignal) =>
   apiRequest<{ members: Member[] }>(`/api/staff/services/${encodeURIComponent(serviceId)}/members`, { signal });

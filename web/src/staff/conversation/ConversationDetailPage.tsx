@@ -8,6 +8,7 @@ import { getConversation, staffKeys } from '../staffApi.js';
 import { useStaffLiveStatus } from '../StaffLive.js';
 import { STAFF_AREA } from '../useMe.js';
 import { AssignPanel } from './AssignPanel.js';
+import { TransferPanel } from './TransferPanel.js';
 import { CloseForm } from './CloseForm.js';
 import { ConversationFacts } from './ConversationFacts.js';
 import { ReplyForm } from './ReplyForm.js';
@@ -89,6 +90,7 @@ export function ConversationDetailPage() {
         <div className="nhsuk-grid-column-one-third">
           <ConversationFacts c={c} />
           {open && <AssignPanel conversation={c} />}
+          {open && <TransferPanel conversation={c} />}
           {open && <CloseForm conversation={c} />}
         </div>
       </div>
