@@ -4,7 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 if (!existsSync('dist/web/index.html')) {
-  const built = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
+  const built = spawnSync('npx', ['vite', 'build'], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
 const server = spawnSync('npx', ['tsx', 'src/main.ts', 'start', '--demo', ...process.argv.slice(2)], {

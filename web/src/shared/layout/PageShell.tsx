@@ -12,12 +12,12 @@ type Props = { header: ReactNode; children: ReactNode; wide?: boolean };
 export function PageShell({ header, children, wide }: Props) {
   const main = useRef<HTMLElement>(null);
   const { pathname } = useLocation();
-  const firstRender = useRef(true);
+  // Compares paths rather than counting renders: StrictMode runs effects twice on mount, and a
+  // first-render flag would then move focus on the very first page load.
+  const shownPath = useRef(pathname);
   useEffect(() => {
-    if (firstRender.current) {
-      firstRender.current = false;
-      return;
-    }
+    if (shownPath.current === pathname) return;
+    shownPath.current = pathname;
     main.current?.focus();
     window.scrollTo(0, 0);
   }, [pathname]);
