@@ -1,5 +1,5 @@
 import type { FieldError } from '../../shared/layout/ErrorSummary.js';
-import { Select } from '../forms/Select.js';
+import { Select } from '../../shared/forms/Select.js';
 import { DAY_NAMES, WEEK_ORDER } from '../hoursSummary.js';
 import { errorFor } from '../problems.js';
 import { periodFieldId, type PeriodRow } from './hoursForm.js';
@@ -92,7 +92,7 @@ export function HoursTable({ rows, errors, onChange, onRemove }: Props) {
                   onChange={(v) => onChange(i, 'day', v)}
                   options={DAY_OPTIONS}
                   error={errorFor(errors, periodFieldId(n, 'day'))}
-                  compact
+                  groupClass="app-admin-cell-group"
                 />
               </td>
               <td className="nhsuk-table__cell">

@@ -1,6 +1,6 @@
 import type { StaffRole } from '../../shared/api/types.js';
 import type { AdminService } from '../adminApi.js';
-import { Select } from '../forms/Select.js';
+import { Select } from '../../shared/forms/Select.js';
 import { ROLE_OPTIONS, roleSelectId, serviceLabel, type RoleChoices } from './roles.js';
 
 type Props = {

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { ConversationDetail } from '../../shared/api/types.js';
+import { Select } from '../../shared/forms/Select.js';
 import { ErrorSummary } from '../../shared/layout/ErrorSummary.js';
 import { assign, claim, getMembers, staffKeys } from '../staffApi.js';
 import { useStaffMe } from '../useStaffMe.js';
@@ -50,35 +51,24 @@ export function AssignPanel({ conversation }: { conversation: ConversationDetail
         </button>
       )}
       <form onSubmit={onAssign} noValidate>
-        <div className={`nhsuk-form-group${assignError ? ' nhsuk-form-group--error' : ''}`}>
-          <label className="nhsuk-label" htmlFor="assign-to">
-            Assign to a colleague
-          </label>
-          {assignError && (
-            <span className="nhsuk-error-message" id="assign-to-error">
-              <span className="nhsuk-u-visually-hidden">Error:</span> {assignError}
-            </span>
-          )}
-          <select
-            className={`nhsuk-select app-select-full${assignError ? ' nhsuk-select--error' : ''}`}
-            id="assign-to"
-            value={staffId}
-            onChange={(e) => setStaffId(e.target.value)}
-            aria-describedby={assignError ? 'assign-to-error' : undefined}
-            disabled={!members.data}
-          >
-            <option value="">
-              {members.isError ? 'Could not load colleagues' : members.data ? 'Choose a colleague' : 'Loading…'}
-            </option>
-            {members.data?.members
+        <Select
+          id="assign-to"
+          label="Assign to a colleague"
+          value={staffId}
+          onChange={setStaffId}
+          selectClass="app-select-full"
+          disabled={!members.data}
+          {...(assignError ? { error: assignError } : {})}
+          options={[
+            {
+              value: '',
+              label: members.isError ? 'Could not load colleagues' : members.data ? 'Choose a colleague' : 'Loading…',
+            },
+            ...(members.data?.members ?? [])
               .filter((m) => m.staffId !== conversation.assignedTo?.id)
-              .map((m) => (
-                <option key={m.staffId} value={m.staffId}>
-                  {m.staffId === me.id ? `${m.name} (you)` : m.name}
-                </option>
-              ))}
-          </select>
-        </div>
+              .map((m) => ({ value: m.staffId, label: m.staffId === me.id ? `${m.name} (you)` : m.name })),
+          ]}
+        />
         <button className="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit">
           Assign
         </button>

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
 import type { ConversationDetail } from '../../shared/api/types.js';
+import { Select } from '../../shared/forms/Select.js';
 import { TextInput } from '../../shared/forms/TextInput.js';
 import type { FieldError } from '../../shared/layout/ErrorSummary.js';
 import { ErrorSummary } from '../../shared/layout/ErrorSummary.js';
@@ -52,33 +53,22 @@ export function TransferPanel({ conversation }: { conversation: ConversationDeta
       </h2>
       <ErrorSummary errors={action.errors} />
       <form onSubmit={onSubmit} noValidate>
-        <div className={`nhsuk-form-group${serviceError ? ' nhsuk-form-group--error' : ''}`}>
-          <label className="nhsuk-label" htmlFor="transfer-to">
-            Service
-          </label>
-          {serviceError && (
-            <span className="nhsuk-error-message" id="transfer-to-error">
-              <span className="nhsuk-u-visually-hidden">Error:</span> {serviceError}
-            </span>
-          )}
-          <select
-            className={`nhsuk-select app-select-full${serviceError ? ' nhsuk-select--error' : ''}`}
-            id="transfer-to"
-            value={serviceId}
-            onChange={(e) => setServiceId(e.target.value)}
-            aria-describedby={serviceError ? 'transfer-to-error' : undefined}
-            disabled={!services.data}
-          >
-            <option value="">
-              {services.isError ? 'Could not load services' : services.data ? 'Choose a service' : 'Loading…'}
-            </option>
-            {others.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Select
+          id="transfer-to"
+          label="Service"
+          value={serviceId}
+          onChange={setServiceId}
+          selectClass="app-select-full"
+          disabled={!services.data}
+          {...(serviceError ? { error: serviceError } : {})}
+          options={[
+            {
+              value: '',
+              label: services.isError ? 'Could not load services' : services.data ? 'Choose a service' : 'Loading…',
+            },
+            ...others.map((s) => ({ value: s.id, label: s.name })),
+          ]}
+        />
         <TextInput
           id="transfer-reason"
           label="Reason"

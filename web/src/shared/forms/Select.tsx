@@ -7,17 +7,29 @@ type Props = {
   value: string;
   onChange: (value: string) => void;
   options: { value: string; label: string }[];
-  /** Inside a table cell: no bottom margin. */
-  compact?: boolean;
+  /** Extra classes for the form group (e.g. a table-cell layout) and for the select itself. */
+  groupClass?: string;
+  selectClass?: string;
+  disabled?: boolean;
 };
 
 /** nhsuk-select with label, hint and error wired to aria-describedby. */
-export function Select({ id, label, labelClass, hint, error, value, onChange, options, compact }: Props) {
+export function Select({
+  id,
+  label,
+  labelClass,
+  hint,
+  error,
+  value,
+  onChange,
+  options,
+  groupClass,
+  selectClass,
+  disabled,
+}: Props) {
   const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
   return (
-    <div
-      className={`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}${compact ? ' app-admin-cell-group' : ''}`}
-    >
+    <div className={`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}${groupClass ? ` ${groupClass}` : ''}`}>
       <label className={`nhsuk-label${labelClass ? ` ${labelClass}` : ''}`} htmlFor={id}>
         {label}
       </label>
@@ -32,12 +44,13 @@ export function Select({ id, label, labelClass, hint, error, value, onChange, op
         </span>
       )}
       <select
-        className={`nhsuk-select${error ? ' nhsuk-select--error' : ''}`}
+        className={`nhsuk-select${error ? ' nhsuk-select--error' : ''}${selectClass ? ` ${selectClass}` : ''}`}
         id={id}
         name={id}
         value={value}
         onChange={(e) => onChange(e.target.value)}
         aria-describedby={describedBy}
+        disabled={disabled}
       >
         {options.map((o) => (
           <option key={o.value} value={o.value}>
