@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { asBuffer } from '../platform/db/types.js';
 import type { Deps } from '../platform/deps.js';
 import { Unauthenticated } from '../platform/http/errors.js';
 
@@ -41,20 +42,42 @@ export type ServiceUserContext = { conversationId: string; organisationId: strin
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
+// Every message a service user sends is authenticated; a valid token's conversation is kept for
+// this long on the node. Only successes are kept, and tokens are never revoked. The service is
+// re-read with each load, so a transfer is seen within this time.
+const TOKEN_TTL_MS = 5_000;
+const tokenCacheKey = (hash: Buffer) => `conversation-token:${hash.toString('base64url')}`;
+
+/** After a conversation moves service, this node forgets its cached tokens at once. */
+export async function forgetConversationTokens(
+  deps: Pick<Deps, 'db' | 'cache'>,
+  conversationId: string,
+): Promise<void> {
+  const { rows } = await deps.db.query<{ token_hash: unknown }>(
+    'SELECT token_hash FROM conversation_tokens WHERE conversation_id = $1',
+    [conversationId],
+  );
+  for (const r of rows) deps.cache.delete(tokenCacheKey(asBuffer(r.token_hash)));
+}
+
 export async function authenticateConversationToken(
-  deps: Pick<Deps, 'db'>,
+  deps: Pick<Deps, 'db' | 'cache'>,
   token: string | undefined,
 ): Promise<ServiceUserContext> {
-  if (!token || !TOKEN_SHAPE.test(token))
+  if (!token || !TOKEN_SHAPE.test(token)) {
     throw new Unauthenticated('Your conversation link is not valid.', 'invalid_token');
-  const { rows } = await deps.db.query<{ id: string; organisation_id: string; service_id: string }>(
-    `SELECT c.id, c.organisation_id, c.service_id FROM conversation_tokens t
-     JOIN conversations c ON c.id = t.conversation_id WHERE t.token_hash = $1`,
-    [tokenHash(token)],
-  );
-  const r = rows[0];
-  if (!r) throw new Unauthenticated('Your conversation link is not valid.', 'invalid_token');
-  return { conversationId: r.id, organisationId: r.organisation_id, serviceId: r.service_id };
+  }
+  const hash = tokenHash(token);
+  return deps.cache.get(tokenCacheKey(hash), TOKEN_TTL_MS, async () => {
+    const { rows } = await deps.db.query<{ id: string; organisation_id: string; service_id: string }>(
+      `SELECT c.id, c.organisation_id, c.service_id FROM conversation_tokens t
+       JOIN conversations c ON c.id = t.conversation_id WHERE t.token_hash = $1`,
+      [hash],
+    );
+    const r = rows[0];
+    if (!r) throw new Unauthenticated('Your conversation link is not valid.', 'invalid_token');
+    return { conversationId: r.id, organisationId: r.organisation_id, serviceId: r.service_id };
+  });
 }
 
 export function bearerToken(authorization: string | undefined): string | undefined {

@@ -1,4 +1,4 @@
-import type { StaffContext } from '../identity/staffContext.js';
+import { hasServiceRole, type StaffContext } from '../identity/staffContext.js';
 import { appendAudit, conversationChain } from '../platform/audit/auditLog.js';
 import { isUniqueViolation } from '../platform/db/errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -8,6 +8,9 @@ import { insertMessages } from './insertMessages.js';
 import { checkMessageText } from './messageText.js';
 import { publishMessages } from './publish.js';
 import { loadMessage, MESSAGE_SELECT, toStaffMessage, type MessageRow, type StaffMessage } from './views.js';
+
+/** The UPDATE matched nothing: closed, or not the caller's to write to. */
+class NotWritten extends Error {}
 
 async function findByClientRef(deps: Deps, conversationId: string, clientRef: string, text: string, kind: string) {
   const { rows } = await deps.db.query<MessageRow>(
@@ -35,23 +38,29 @@ export async function postStaffMessage(
   input: { message: string; clientRef: string },
 ): Promise<StaffMessage> {
   const text = checkMessageText(input.message);
-  const ref = await authorizeConversation(deps.db, staff, conversationId);
-  // No look-up before writing: a repeated clientRef fails on the unique index and is answered below.
-  const seal = await deps.keyring.sealer(ref.organisationId);
+  // The caller's rights are part of the UPDATE itself (their organisation and services), so the
+  // common case needs no separate authorisation query; a miss is explained after the rollback.
+  const services = [...staff.roles.keys()].filter((id) => hasServiceRole(staff, id, 'clinician'));
+  const seal = await deps.keyring.sealer(staff.organisationId);
   const now = deps.now();
   let created: { id: string; seq: number }[];
+  let serviceId = '';
   try {
     created = await deps.db.tx(async (q) => {
-      const { rows } = await q.query<{ last_seq: number }>(
+      const { rows } = await q.query<{ last_seq: number; service_id: string }>(
         kind === 'message'
           ? `UPDATE conversations SET last_seq = last_seq + 1, last_message_at = $2, waiting_since = NULL,
                response_due_at = NULL, assigned_to = coalesce(assigned_to, $3)
-             WHERE id = $1 AND status = 'open' RETURNING last_seq`
-          : `UPDATE conversations SET last_seq = last_seq + 1 WHERE id = $1 AND status = 'open' AND $3::uuid IS NOT NULL
-             AND $2::timestamptz IS NOT NULL RETURNING last_seq`,
-        [conversationId, now, staff.staffId],
+             WHERE id = $1 AND organisation_id = $4 AND service_id = ANY($5::uuid[]) AND status = 'open'
+             RETURNING last_seq, service_id`
+          : `UPDATE conversations SET last_seq = last_seq + 1
+             WHERE id = $1 AND organisation_id = $4 AND service_id = ANY($5::uuid[]) AND status = 'open'
+               AND $3::uuid IS NOT NULL AND $2::timestamptz IS NOT NULL
+             RETURNING last_seq, service_id`,
+        [conversationId, now, staff.staffId, staff.organisationId, services],
       );
-      if (!rows[0]) throw new Conflict('This conversation is closed.', 'conversation_closed');
+      if (!rows[0]) throw new NotWritten();
+      serviceId = rows[0].service_id;
       const ids = await insertMessages(q, conversationId, rows[0].last_seq, now, [
         { kind, authorKind: 'staff', authorStaffId: staff.staffId, body: seal(text), clientRef: input.clientRef },
       ]);
@@ -73,6 +82,11 @@ export async function postStaffMessage(
       return ids;
     });
   } catch (err) {
+    if (err instanceof NotWritten) {
+      // Outside the caller's rights answers 404 as always; within them, the conversation is closed.
+      await authorizeConversation(deps.db, staff, conversationId);
+      throw new Conflict('This conversation is closed.', 'conversation_closed');
+    }
     if (!isUniqueViolation(err)) throw err;
     const again = await findByClientRef(deps, conversationId, input.clientRef, text, kind);
     if (!again) throw err;
@@ -80,6 +94,6 @@ export async function postStaffMessage(
   }
   // Read once with the author's sealed name; the same row then serves this node's live hub.
   const row = (await loadMessage(deps.db, created[0]!.id))!;
-  publishMessages(deps, ref, [{ id: row.id, row }]);
+  publishMessages(deps, { organisationId: staff.organisationId, serviceId, conversationId }, [{ id: row.id, row }]);
   return toStaffMessage(deps, row);
 }

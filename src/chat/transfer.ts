@@ -3,6 +3,7 @@ import { cachedServiceWithCalendar } from '../organisations/serviceCache.js';
 import { appendAudit, conversationChain } from '../platform/audit/auditLog.js';
 import type { Deps } from '../platform/deps.js';
 import { Conflict, Invalid } from '../platform/http/errors.js';
+import { forgetConversationTokens } from './access.js';
 import { authorizeConversation } from './authorize.js';
 import { insertMessages, responseDueAt } from './insertMessages.js';
 import { publishConversationChanged, publishMessages } from './publish.js';
@@ -63,6 +64,7 @@ export async function transferConversation(
     });
     return ids;
   });
+  await forgetConversationTokens(deps, conversationId);
   // The receiving team hears of it with the event; the sending team's consoles drop it.
   publishMessages(deps, { ...ref, serviceId: input.serviceId }, created);
   publishConversationChanged(deps, ref);
