@@ -1,7 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../app.js';
-import { unique } from '../testing/factories.js';
+import { revokeAllSessions } from '../identity/revocation.js';
+import { makeStaff, unique } from '../testing/factories.js';
+import { loginAs } from '../testing/login.js';
 import { LiveClient, type Frame } from '../testing/liveClient.js';
 import { buildTestApp, type TestApp } from '../testing/testApp.js';
 import { testConfig } from '../testing/testDatabase.js';
@@ -74,6 +76,24 @@ describe('live updates over WebSocket', () => {
     for (const c of [nurse, colleague, outsider, person]) c.close();
   });
 
+  it('closes a console at once when its session ends, and every console when all sessions are revoked', async () => {
+    const staff = await makeStaff(t.deps, p.org.id, { memberships: [{ serviceId: p.service.id, role: 'clinician' }] });
+    const [first, second] = [await loginAs(t.app, staff), await loginAs(t.app, staff)];
+    const a = await LiveClient.open(`${base}/api/staff/live`, { cookie: first });
+    const b = await LiveClient.open(`${base}/api/staff/live`, { cookie: second });
+    const out = await t.app.inject({
+      method: 'POST',
+      url: '/api/staff/logout',
+      headers: { cookie: first },
+      payload: {},
+    });
+    expect(out.statusCode).toBe(204);
+    await expect(a.next(() => false, 2000)).rejects.toThrow(/socket closed 4401/);
+    expect(b.closed).toBeNull();
+    await revokeAllSessions(t.deps, staff.id);
+    await expect(b.next(() => false, 2000)).rejects.toThrow(/socket closed 4401/);
+  });
+
   it('refuses a staff socket without a session and a public socket with a bad token', async () => {
     await expect(LiveClient.open(`${base}/api/staff/live`)).rejects.toThrow(/4401/);
     await expect(
@@ -97,7 +117,6 @@ describe.skipIf(!natsUrl)('live updates across nodes through NATS', () => {
     try {
       await b.listen({ host: '127.0.0.1', port: 0 });
       const p = await makeInboxParties(a.app, a.deps);
-      const { loginAs } = await import('../testing/login.js');
       const cookieOnB = await loginAs(b, p.nurse);
       const console = await LiveClient.open(
         `ws://127.0.0.1:${(b.server.address() as AddressInfo).port}/api/staff/live`,

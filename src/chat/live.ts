@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { authenticateStaffToken, SESSION_COOKIE } from '../identity/sessions.js';
+import { authenticateStaffToken, hashSessionToken, SESSION_COOKIE, sessionShortId } from '../identity/sessions.js';
 import { AppError } from '../platform/http/errors.js';
 import { authenticateConversationToken } from './access.js';
 import { LiveHub } from './liveHub.js';
 
 const AUTH_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 30_000;
-// A session revoked, signed out or timed out elsewhere stops receiving within this long.
+// Logout and revocation close sockets at once (a bus event); this re-check catches timeouts.
 const SESSION_RECHECK_MS = 60_000;
 
 /**
@@ -69,7 +69,7 @@ async function live(app: FastifyInstance): Promise<void> {
     }
     alive.add(socket);
     socket.on('pong', () => alive.add(socket));
-    const remove = hub.addStaff(socket, staff);
+    const remove = hub.addStaff(socket, staff, sessionShortId(hashSessionToken(token)));
     const recheck = setInterval(() => {
       authenticateStaffToken(app.deps, token, staff.ip).then(
         (still) => {

@@ -1,13 +1,13 @@
 import type { WebSocket } from 'ws';
 import type { StaffContext } from '../identity/staffContext.js';
 import { hasServiceRole } from '../identity/staffContext.js';
-import type { LiveEvent } from '../platform/bus/bus.js';
+import type { LiveEvent, SessionsEndedEvent } from '../platform/bus/bus.js';
 import type { Deps } from '../platform/deps.js';
 import { FRESH_MESSAGE_TTL_MS, messageCacheKey } from './publish.js';
 import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from './summaries.js';
 import { loadMessage, toPublicMessage, toStaffMessage } from './views.js';
 
-type StaffSocket = { socket: WebSocket; staff: StaffContext };
+type StaffSocket = { socket: WebSocket; staff: StaffContext; sessionId: string };
 type PublicSocket = { socket: WebSocket; conversationId: string };
 
 // A socket this far behind is not reading; dropping it protects the node's memory.
@@ -20,6 +20,7 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
  */
 export class LiveHub {
   private readonly staffByService = new Map<string, Set<StaffSocket>>();
+  private readonly staffByMember = new Map<string, Set<StaffSocket>>();
   private readonly publicByConversation = new Map<string, Set<PublicSocket>>();
   private readonly queues = new Map<string, Promise<void>>();
 
@@ -28,13 +29,22 @@ export class LiveHub {
     private readonly onError: (err: unknown) => void,
   ) {}
 
-  addStaff(socket: WebSocket, staff: StaffContext): () => void {
-    const entry = { socket, staff };
+  addStaff(socket: WebSocket, staff: StaffContext, sessionId: string): () => void {
+    const entry = { socket, staff, sessionId };
     const services = [...staff.roles.keys()].filter((id) => hasServiceRole(staff, id, 'clinician'));
     for (const id of services) getOrAdd(this.staffByService, id).add(entry);
+    getOrAdd(this.staffByMember, staff.staffId).add(entry);
     return () => {
       for (const id of services) removeFrom(this.staffByService, id, entry);
+      removeFrom(this.staffByMember, staff.staffId, entry);
     };
+  }
+
+  /** A session ended anywhere: its consoles stop hearing at once. */
+  private endSessions(event: SessionsEndedEvent): void {
+    for (const s of [...(this.staffByMember.get(event.staffId) ?? [])]) {
+      if (event.sessionId === undefined || s.sessionId === event.sessionId) s.socket.close(4401, 'session ended');
+    }
   }
 
   addPublic(socket: WebSocket, conversationId: string): () => void {
@@ -43,7 +53,11 @@ export class LiveHub {
     return () => removeFrom(this.publicByConversation, conversationId, entry);
   }
 
-  dispatch(event: LiveEvent): void {
+  dispatch(event: LiveEvent | SessionsEndedEvent): void {
+    if (event.type === 'staff.sessions_ended') {
+      this.endSessions(event);
+      return;
+    }
     const key = event.conversationId;
     const previous = this.queues.get(key) ?? Promise.resolve();
     const next = previous

@@ -28,10 +28,10 @@ export async function revokeSessionByToken(
 }
 
 /** Logout: revokes the cookie's session if it is still live. */
-export async function signOut(deps: Pick<Deps, 'db' | 'now'>, token: string, ip: string | null): Promise<void> {
-  await deps.db.tx(async (q) => {
+export async function signOut(deps: Pick<Deps, 'db' | 'now' | 'bus'>, token: string, ip: string | null): Promise<void> {
+  const ended = await deps.db.tx(async (q) => {
     const revoked = await revokeSessionByToken(q, deps, token);
-    if (!revoked) return;
+    if (!revoked) return null;
     await appendAudit(q, {
       chain: revoked.organisationId,
       actorKind: 'staff',
@@ -41,12 +41,18 @@ export async function signOut(deps: Pick<Deps, 'db' | 'now'>, token: string, ip:
       targetId: revoked.id,
       ip,
     });
+    return revoked;
   });
+  if (ended) deps.bus.publish({ type: 'staff.sessions_ended', staffId: ended.staffId, sessionId: ended.id });
 }
 
 /** Revokes one of the caller's own sessions by its short id; false when there is none (404). */
-export async function revokeOwnSession(deps: SessionDeps, session: StaffSession, id: string): Promise<boolean> {
-  return deps.db.tx(async (q) => {
+export async function revokeOwnSession(
+  deps: SessionDeps & Pick<Deps, 'bus'>,
+  session: StaffSession,
+  id: string,
+): Promise<boolean> {
+  const revoked = await deps.db.tx(async (q) => {
     const { rowCount } = await q.query(
       `UPDATE sessions SET revoked_at = $3
        WHERE staff_id = $1 AND substring(token_hash from 1 for 8) = $2 AND revoked_at IS NULL`,
@@ -64,15 +70,17 @@ export async function revokeOwnSession(deps: SessionDeps, session: StaffSession,
     });
     return true;
   });
+  if (revoked) deps.bus.publish({ type: 'staff.sessions_ended', staffId: session.staffId, sessionId: id });
+  return revoked;
 }
 
 /** Signs someone out everywhere (an admin disabling an account, a suspected compromise). */
 export async function revokeAllSessions(
-  deps: Pick<Deps, 'db' | 'now'>,
+  deps: Pick<Deps, 'db' | 'now' | 'bus'>,
   staffId: string,
   actor: { kind: 'staff' | 'system'; id: string | null; ip?: string | null } = { kind: 'system', id: null },
 ): Promise<number> {
-  return deps.db.tx(async (q) => {
+  const count = await deps.db.tx(async (q) => {
     const staff = await q.query<{ organisation_id: string }>('SELECT organisation_id FROM staff WHERE id = $1', [
       staffId,
     ]);
@@ -94,4 +102,7 @@ export async function revokeAllSessions(
     });
     return rowCount;
   });
+  // Always: a disabled account's sockets must close even if its sessions had already expired.
+  deps.bus.publish({ type: 'staff.sessions_ended', staffId });
+  return count;
 }

@@ -12,7 +12,7 @@ import { requireOrgAdmin } from './access.js';
  * disabled accounts), and a retry after a failed revocation simply revokes again.
  */
 export async function disableStaff(
-  deps: Pick<Deps, 'db' | 'now'>,
+  deps: Pick<Deps, 'db' | 'now' | 'bus'>,
   staff: StaffContext,
   staffId: string,
 ): Promise<{ id: string; disabled: true; sessionsRevoked: number }> {

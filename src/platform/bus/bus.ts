@@ -15,14 +15,22 @@ export type LiveEvent =
       status?: 'open' | 'closed';
     };
 
+/** Sessions that ended (logout, revocation, a disabled account): every node closes their live sockets. */
+export type SessionsEndedEvent = {
+  type: 'staff.sessions_ended';
+  staffId: string;
+  /** One session's short id; absent means every session of the member. */
+  sessionId?: string;
+};
+
 export interface Bus {
-  publish(event: LiveEvent): void;
-  subscribe(handler: (event: LiveEvent) => void): () => void;
+  publish(event: LiveEvent | SessionsEndedEvent): void;
+  subscribe(handler: (event: LiveEvent | SessionsEndedEvent) => void): () => void;
   close(): Promise<void>;
 }
 
 export function inProcessBus(): Bus {
-  const handlers = new Set<(e: LiveEvent) => void>();
+  const handlers = new Set<(e: LiveEvent | SessionsEndedEvent) => void>();
   return {
     publish(event) {
       // Deliver after the current tick, as a network bus would, so publishers never depend on
@@ -45,12 +53,12 @@ const SUBJECT = 'confide.live';
 
 export async function natsBus(url: string, onError: (err: unknown) => void): Promise<Bus> {
   const nc: NatsConnection = await connect({ servers: url, name: 'confide' });
-  const codec = JSONCodec<LiveEvent>();
-  const handlers = new Set<(e: LiveEvent) => void>();
+  const codec = JSONCodec<LiveEvent | SessionsEndedEvent>();
+  const handlers = new Set<(e: LiveEvent | SessionsEndedEvent) => void>();
   const sub = nc.subscribe(SUBJECT);
   void (async () => {
     for await (const msg of sub) {
-      let event: LiveEvent;
+      let event: LiveEvent | SessionsEndedEvent;
       try {
         event = codec.decode(msg.data);
       } catch (err) {
