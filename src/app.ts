@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { inProcessBus, natsBus, type Bus } from './platform/bus/bus.js';
 import { TtlCache } from './platform/cache/ttlCache.js';
+import { openRedis } from './platform/redis/redis.js';
 import { KeyRing } from './platform/crypto/keyring.js';
 import { loadMasterKeys } from './platform/crypto/masterKeys.js';
 import { migrate } from './platform/db/migrate.js';
@@ -62,10 +63,12 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Fa
     bus,
     now: opts.now ?? (() => new Date()),
     cache: new TtlCache(),
+    redis: config.redisUrl ? openRedis(config.redisUrl, (err) => app.log.warn({ err }, 'redis error')) : null,
   };
   app.decorate('deps', deps);
   app.addHook('onClose', async () => {
     await bus.close();
+    await deps.redis?.quit().catch(() => undefined);
     if (ownsDb) await db.close();
   });
 
@@ -93,8 +96,12 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Fa
     referrerPolicy: { policy: 'no-referrer' },
   });
   await app.register(cookie);
-  // Limits are declared per route (sign-in, starting and resuming conversations); in-process per node.
-  await app.register(rateLimit, { global: false });
+  // Limits are declared per route (starting and resuming conversations); shared through Redis
+  // when configured, so a client cannot multiply its allowance by the number of nodes.
+  await app.register(rateLimit, {
+    global: false,
+    ...(deps.redis ? { redis: deps.redis, nameSpace: 'confide:rate:' } : {}),
+  });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(swagger, {
     openapi: {

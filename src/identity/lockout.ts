@@ -69,21 +69,28 @@ const MINUTE = 60_000;
  * failures only. Unknown emails mirror the per-account rule (N consecutive failures, then
  * blocked), with a day's window standing in for "consecutive".
  */
-export function inProcessLoginLimiters(
+export function loginLimitPolicies(
   config: Pick<Config, 'loginMaxFailures' | 'loginLockoutMinutes'>,
-): LoginLimiters {
+): Record<keyof LoginLimiters, LimitPolicy> {
   return {
-    byIp: new InProcessAttemptLimiter({
+    byIp: {
       maxFailures: Math.max(20, 4 * config.loginMaxFailures),
       windowMs: 15 * MINUTE,
       blockMs: config.loginLockoutMinutes * MINUTE,
-    }),
-    unknownAccount: new InProcessAttemptLimiter({
+    },
+    unknownAccount: {
       maxFailures: config.loginMaxFailures,
       windowMs: 24 * 60 * MINUTE,
       blockMs: config.loginLockoutMinutes * MINUTE,
-    }),
+    },
   };
+}
+
+export function inProcessLoginLimiters(
+  config: Pick<Config, 'loginMaxFailures' | 'loginLockoutMinutes'>,
+): LoginLimiters {
+  const p = loginLimitPolicies(config);
+  return { byIp: new InProcessAttemptLimiter(p.byIp), unknownAccount: new InProcessAttemptLimiter(p.unknownAccount) };
 }
 
 export type LockoutConfig = Pick<Config, 'loginMaxFailures' | 'loginLockoutMinutes'>;

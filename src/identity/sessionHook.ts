@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { AppError, Forbidden, Unauthenticated } from '../platform/http/errors.js';
-import { inProcessLoginLimiters, type LoginLimiters } from './lockout.js';
+import { inProcessLoginLimiters, loginLimitPolicies, type LoginLimiters } from './lockout.js';
+import { RedisAttemptLimiter } from './redisLimiter.js';
 import { loadSession, SESSION_COOKIE, type SessionStage, type StaffSession } from './sessions.js';
 
 declare module 'fastify' {
@@ -87,7 +88,18 @@ function refuseUnfinishedSignIn(stage: SessionStage, path: string): void {
 export function installStaffSessions(app: FastifyInstance): void {
   app.decorateRequest('staff', null);
   app.decorateRequest('staffSession', null);
-  app.decorate('loginLimiters', inProcessLoginLimiters(app.deps.config));
+  // Shared by every node when Redis is configured; otherwise each node counts for itself.
+  const redis = app.deps.redis;
+  const policies = loginLimitPolicies(app.deps.config);
+  app.decorate(
+    'loginLimiters',
+    redis
+      ? {
+          byIp: new RedisAttemptLimiter(redis, 'login-ip', policies.byIp),
+          unknownAccount: new RedisAttemptLimiter(redis, 'login-unknown', policies.unknownAccount),
+        }
+      : inProcessLoginLimiters(app.deps.config),
+  );
   app.addHook('onRequest', async (request) => {
     const path = routePath(request);
     refuseCrossSiteWrite(request, path);

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { Redis } from 'ioredis';
 import type { Bus } from './bus/bus.js';
 import type { TtlCache } from './cache/ttlCache.js';
 import type { KeyRing } from './crypto/keyring.js';
@@ -14,6 +15,8 @@ export type Deps = {
   now: () => Date;
   /** Per-node cache of settings read on every request; see TtlCache for its consistency rules. */
   cache: TtlCache;
+  /** Shared counters across nodes (REDIS_URL); null means each node counts for itself. */
+  redis: Redis | null;
 };
 
 declare module 'fastify' {
