@@ -36,12 +36,21 @@ export async function assignConversation(
   const isSupervisor = ['supervisor', 'service_admin'].includes(staff.roles.get(ref.serviceId) ?? '');
   const now = deps.now();
   const created = await deps.db.tx(async (q) => {
-    const { rows } = await q.query<{ assigned_to: string | null; status: string }>(
-      'SELECT assigned_to, status FROM conversations WHERE id = $1 FOR UPDATE',
+    const { rows } = await q.query<{ assigned_to: string | null; status: string; service_id: string }>(
+      'SELECT assigned_to, status, service_id FROM conversations WHERE id = $1 FOR UPDATE',
       [conversationId],
     );
     const c = rows[0]!;
     if (c.status !== 'open') throw new Conflict('This conversation is closed.', 'conversation_closed');
+    // Rights and membership were checked against this service: it must not have moved since.
+    if (c.service_id !== ref.serviceId)
+      throw new Conflict('This conversation has moved to another service.', 'conversation_moved');
+    const stillMember = await q.query('SELECT 1 FROM memberships WHERE staff_id = $1 AND service_id = $2', [
+      assigneeId,
+      ref.serviceId,
+    ]);
+    if (stillMember.rows.length === 0)
+      throw new Invalid('That person is not a member of this service.', 'not_a_member');
     if (c.assigned_to === assigneeId) return [];
     if (c.assigned_to !== null && c.assigned_to !== staff.staffId && !isSupervisor) {
       throw new Conflict(

@@ -31,10 +31,11 @@ export async function closeConversation(
     const { rows } = await q.query<{ last_seq: number }>(
       `UPDATE conversations SET status = 'closed', closed_at = $2, closed_by = $3, outcome = $4,
          recorded_in_clinical_record = $5, waiting_since = NULL, response_due_at = NULL, last_seq = last_seq + 1
-       WHERE id = $1 AND status = 'open' RETURNING last_seq`,
-      [conversationId, now, staff.staffId, outcome, input.recordedInClinicalRecord],
+       WHERE id = $1 AND status = 'open' AND service_id = $6 RETURNING last_seq`,
+      [conversationId, now, staff.staffId, outcome, input.recordedInClinicalRecord, ref.serviceId],
     );
-    if (!rows[0]) throw new Conflict('This conversation is already closed.', 'conversation_closed');
+    // Closed already, or transferred to another service since it was authorised.
+    if (!rows[0]) throw new Conflict('This conversation is already closed or has moved.', 'conversation_closed');
     const record = input.recordedInClinicalRecord
       ? 'Written into the clinical record.'
       : 'Not written into the clinical record.';

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../app.js';
 import { revokeAllSessions } from '../identity/revocation.js';
+import { authenticateStaffToken, hashSessionToken } from '../identity/sessions.js';
 import { makeStaff, unique } from '../testing/factories.js';
 import { loginAs } from '../testing/login.js';
 import { LiveClient, type Frame } from '../testing/liveClient.js';
@@ -92,6 +93,43 @@ describe('live updates over WebSocket', () => {
     expect(b.closed).toBeNull();
     await revokeAllSessions(t.deps, staff.id);
     await expect(b.next(() => false, 2000)).rejects.toThrow(/socket closed 4401/);
+  });
+
+  it('a console reconnects when its member is removed from the service, and hears nothing more of it', async () => {
+    const staff = await makeStaff(t.deps, p.org.id, { memberships: [{ serviceId: p.service.id, role: 'clinician' }] });
+    const console = await LiveClient.open(`${base}/api/staff/live`, { cookie: await loginAs(t.app, staff) });
+    const removed = await t.app.inject({
+      method: 'PUT',
+      url: `/api/admin/staff/${staff.id}/memberships`,
+      headers: { cookie: p.orgAdmin.cookie },
+      payload: { memberships: [] },
+    });
+    expect(removed.statusCode).toBe(200);
+    await expect(console.next(() => false, 2000)).rejects.toThrow(/socket closed 4000/);
+  });
+
+  it('a live console does not keep an idle session alive', async () => {
+    const staff = await makeStaff(t.deps, p.org.id, { memberships: [{ serviceId: p.service.id, role: 'clinician' }] });
+    const cookie = await loginAs(t.app, staff);
+    const token = cookie.split('=')[1]!;
+    const seen = async () =>
+      (
+        await t.deps.db.query<{ last_seen_at: Date }>('SELECT last_seen_at FROM sessions WHERE token_hash = $1', [
+          hashSessionToken(token),
+        ])
+      ).rows[0]!.last_seen_at.getTime();
+    const before = await seen();
+    await new Promise((r) => setTimeout(r, 5));
+    const clock = t.deps.now;
+    t.deps.now = () => new Date(clock().getTime() + 5 * 60_000);
+    try {
+      expect(await authenticateStaffToken(t.deps, token, null, { touch: false })).not.toBeNull();
+      expect(await seen()).toBe(before);
+      expect(await authenticateStaffToken(t.deps, token, null)).not.toBeNull();
+      expect(await seen()).toBeGreaterThan(before);
+    } finally {
+      t.deps.now = clock;
+    }
   });
 
   it('refuses a staff socket without a session and a public socket with a bad token', async () => {

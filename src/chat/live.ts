@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import { authenticateStaffToken, hashSessionToken, SESSION_COOKIE, sessionShortId } from '../identity/sessions.js';
 import { AppError } from '../platform/http/errors.js';
 import { authenticateConversationToken } from './access.js';
-import { LiveHub } from './liveHub.js';
+import { LiveHub, RIGHTS_CHANGED } from './liveHub.js';
 
 const AUTH_TIMEOUT_MS = 10_000;
 const HEARTBEAT_MS = 30_000;
@@ -71,9 +71,10 @@ async function live(app: FastifyInstance): Promise<void> {
     socket.on('pong', () => alive.add(socket));
     const remove = hub.addStaff(socket, staff, sessionShortId(hashSessionToken(token)));
     const recheck = setInterval(() => {
-      authenticateStaffToken(app.deps, token, staff.ip).then(
+      authenticateStaffToken(app.deps, token, staff.ip, { touch: false }).then(
         (still) => {
           if (!still) socket.close(4401, 'session ended');
+          else if (!LiveHub.sameServices(staff, still)) socket.close(RIGHTS_CHANGED, 'rights changed');
         },
         (err: unknown) => app.log.warn({ err }, 'live session check failed'),
       );

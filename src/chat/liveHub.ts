@@ -10,6 +10,9 @@ import { loadMessage, toPublicMessage, toStaffMessage } from './views.js';
 type StaffSocket = { socket: WebSocket; staff: StaffContext; sessionId: string };
 type PublicSocket = { socket: WebSocket; conversationId: string };
 
+/** Close code telling a console to reconnect at once: its rights changed. */
+export const RIGHTS_CHANGED = 4000;
+
 // A socket this far behind is not reading; dropping it protects the node's memory.
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 
@@ -40,11 +43,25 @@ export class LiveHub {
     };
   }
 
-  /** A session ended anywhere: its consoles stop hearing at once. */
+  /**
+   * A session ended anywhere: its consoles stop hearing at once (4401: sign in again). Rights
+   * changed: the consoles are closed with 4000 so they reconnect and are subscribed afresh.
+   */
   private endSessions(event: SessionsEndedEvent): void {
     for (const s of [...(this.staffByMember.get(event.staffId) ?? [])]) {
-      if (event.sessionId === undefined || s.sessionId === event.sessionId) s.socket.close(4401, 'session ended');
+      if (event.type === 'staff.rights_changed') s.socket.close(RIGHTS_CHANGED, 'rights changed');
+      else if (event.sessionId === undefined || s.sessionId === event.sessionId) s.socket.close(4401, 'session ended');
     }
+  }
+
+  /** Whether a socket's subscriptions still match the member's current services. */
+  static sameServices(a: StaffContext, b: StaffContext): boolean {
+    const services = (s: StaffContext) =>
+      [...s.roles.keys()]
+        .filter((id) => hasServiceRole(s, id, 'clinician'))
+        .sort()
+        .join(',');
+    return services(a) === services(b);
   }
 
   addPublic(socket: WebSocket, conversationId: string): () => void {
@@ -54,7 +71,7 @@ export class LiveHub {
   }
 
   dispatch(event: LiveEvent | SessionsEndedEvent): void {
-    if (event.type === 'staff.sessions_ended') {
+    if (event.type === 'staff.sessions_ended' || event.type === 'staff.rights_changed') {
       this.endSessions(event);
       return;
     }
@@ -100,7 +117,7 @@ export class LiveHub {
         return;
       }
       case 'conversation.changed': {
-        if (staffSockets?.size) await this.sendSummaries(event.conversationId, [...staffSockets]);
+        if (staffSockets?.size) await this.sendSummaries(event.conversationId, event.serviceId, [...staffSockets]);
         if (publicSockets?.size && event.status) {
           const frame = JSON.stringify({ type: 'conversation', status: event.status });
           for (const s of publicSockets) send(s.socket, frame);
@@ -111,7 +128,7 @@ export class LiveHub {
   }
 
   /** One query gives the summary with each connected member's own unread count. */
-  private async sendSummaries(conversationId: string, sockets: StaffSocket[]): Promise<void> {
+  private async sendSummaries(conversationId: string, serviceId: string, sockets: StaffSocket[]): Promise<void> {
     const staffIds = [...new Set(sockets.map((s) => s.staff.staffId))];
     const { rows } = await this.deps.db.query<SummaryRow & { viewer: string }>(
       `SELECT v.viewer, ${SUMMARY_COLUMNS},
@@ -123,7 +140,8 @@ export class LiveHub {
        WHERE c.id = $1`,
       [conversationId, staffIds],
     );
-    if (!rows[0]) return;
+    // Gone to another service: the sending team's consoles get nothing more about it.
+    if (!rows[0] || rows[0].service_id !== serviceId) return;
     const summary = await toSummary(this.deps, rows[0]);
     const unread = new Map(rows.map((r) => [r.viewer, Number(r.unread_count)]));
     for (const s of sockets) {

@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authenticateConversationToken, bearerToken } from './access.js';
+import { authenticateConversationToken, bearerToken, tokenHash } from './access.js';
 import { resumeByCode } from './resume.js';
 import {
   ErrorSchema,
@@ -17,6 +17,8 @@ import { endConversation, getPublicConversation, postServiceUserMessage } from '
 import { startConversation } from './startConversation.js';
 
 const tags = ['service users'];
+const perConversation = (request: FastifyRequest) =>
+  `conversation:${tokenHash(bearerToken(request.headers.authorization) ?? '').toString('base64url')}`;
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 429: ErrorSchema };
 
 /** Routes for people without an account: credentials are the conversation token only. */
@@ -53,7 +55,11 @@ export async function publicChatRoutes(app: FastifyInstance): Promise<void> {
 
   r.post(
     '/api/public/conversation/messages',
-    { schema: { tags, body: MessageBody, response: { 201: PublicMessageSchema, ...errors } } },
+    {
+      schema: { tags, body: MessageBody, response: { 201: PublicMessageSchema, ...errors } },
+      // Per conversation link, not per address: many young people share a school's network.
+      config: { rateLimit: { max: 30, timeWindow: '1 minute', keyGenerator: perConversation } },
+    },
     async (request, reply) =>
       reply.status(201).send(await postServiceUserMessage(app.deps, await who(request), request.body)),
   );

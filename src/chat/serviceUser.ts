@@ -4,7 +4,7 @@ import { appendAudit, conversationChain } from '../platform/audit/auditLog.js';
 import { isUniqueViolation } from '../platform/db/errors.js';
 import type { Deps } from '../platform/deps.js';
 import { Conflict, NotFound } from '../platform/http/errors.js';
-import type { ServiceUserContext } from './access.js';
+import { forgetConversationTokens, type ServiceUserContext } from './access.js';
 import { autoRepliesFor } from './autoReplies.js';
 import { insertMessages, responseDueAt, type NewMessage } from './insertMessages.js';
 import { checkMessageText } from './messageText.js';
@@ -73,6 +73,13 @@ async function findByClientRef(
   return prior;
 }
 
+/** The conversation belongs to another service than the caller's cached view: retry with it. */
+class MovedService extends Error {
+  constructor(readonly serviceId: string) {
+    super('conversation moved service');
+  }
+}
+
 /**
  * A service user writes. A closed conversation reopens (the team must see it), the response
  * clock starts if the team had answered everything, and out of hours the bounce-back is sent
@@ -82,6 +89,7 @@ export async function postServiceUserMessage(
   deps: Deps,
   who: ServiceUserContext,
   input: { message: string; clientRef: string },
+  retried = false,
 ): Promise<PublicMessage> {
   const text = checkMessageText(input.message);
   const settings = await cachedServiceWithCalendar(deps, who.serviceId);
@@ -100,11 +108,15 @@ export async function postServiceUserMessage(
         status: string;
         waiting_since: Date | null;
         out_of_hours_period_start: Date | null;
+        service_id: string;
       }>(
-        'SELECT last_seq, status, waiting_since, out_of_hours_period_start FROM conversations WHERE id = $1 FOR UPDATE',
+        'SELECT last_seq, status, waiting_since, out_of_hours_period_start, service_id FROM conversations WHERE id = $1 FOR UPDATE',
         [who.conversationId],
       );
       const c = rows[0]!;
+      // The service came from a short-lived cache; a transfer on another node may have moved the
+      // conversation since. Its hours and its team must be the current ones.
+      if (c.service_id !== who.serviceId) throw new MovedService(c.service_id);
       const { replies, outOfHoursPeriodStart } = autoRepliesFor({
         service,
         calendar,
@@ -150,6 +162,10 @@ export async function postServiceUserMessage(
       return ids;
     });
   } catch (err) {
+    if (err instanceof MovedService && !retried) {
+      await forgetConversationTokens(deps, who.conversationId);
+      return postServiceUserMessage(deps, { ...who, serviceId: err.serviceId }, input, true);
+    }
     if (!isUniqueViolation(err)) throw err;
     const again = await findByClientRef(deps, who.conversationId, input.clientRef, text);
     if (!again) throw err;

@@ -98,7 +98,12 @@ function expired(row: SessionRow, stage: SessionStage, deps: SessionDeps, now: n
 }
 
 /** Any usable session for the cookie value, whatever its stage; null for anything else. */
-export async function loadSession(deps: SessionDeps, token: string, ip: string | null): Promise<StaffSession | null> {
+export async function loadSession(
+  deps: SessionDeps,
+  token: string,
+  ip: string | null,
+  opts: { touch?: boolean } = {},
+): Promise<StaffSession | null> {
   if (!TOKEN_SHAPE.test(token)) return null;
   const tokenHash = hashSessionToken(token);
   const { rows } = await deps.db.query<SessionRow>(LOAD_SESSION_SQL, [tokenHash]);
@@ -107,7 +112,9 @@ export async function loadSession(deps: SessionDeps, token: string, ip: string |
   const now = deps.now();
   const stage = stageOf(row);
   if (expired(row, stage, deps, now.getTime())) return null;
-  if (now.getTime() - new Date(row.last_seen_at).getTime() >= TOUCH_INTERVAL_MS) {
+  // Only a person's requests count as activity: a background check (an open live socket) must not
+  // keep an unattended workstation signed in past the idle timeout.
+  if (opts.touch !== false && now.getTime() - new Date(row.last_seen_at).getTime() >= TOUCH_INTERVAL_MS) {
     await deps.db.query('UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $2', [
       tokenHash,
       now,
@@ -140,8 +147,9 @@ export async function authenticateStaffToken(
   deps: SessionDeps,
   token: string,
   ip: string | null = null,
+  opts: { touch?: boolean } = {},
 ): Promise<StaffContext | null> {
-  const session = await loadSession(deps, token, ip);
+  const session = await loadSession(deps, token, ip, opts);
   return session?.stage === 'full' ? session.context : null;
 }
 

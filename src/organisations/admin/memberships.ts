@@ -12,12 +12,12 @@ import { checkRequestedMemberships, loadStaffViews, type AdminStaff } from './st
  * they can never grant anything (service_admin included) in a service they do not administer.
  */
 export async function replaceMemberships(
-  deps: Pick<Deps, 'db' | 'keyring'>,
+  deps: Pick<Deps, 'db' | 'keyring' | 'bus'>,
   staff: StaffContext,
   staffId: string,
   memberships: { serviceId: string; role: Role }[],
 ): Promise<AdminStaff> {
-  const scope = await deps.db.tx(async (q) => {
+  const { scope, changedRights } = await deps.db.tx(async (q) => {
     const scope = await checkRequestedMemberships(q, staff, memberships);
     if (scope.size === 0) throw new AppError(404, 'not_found', 'Not found.');
     // Row lock: two administrators editing one person at once apply one after the other.
@@ -31,6 +31,9 @@ export async function replaceMemberships(
       'SELECT service_id, role FROM memberships WHERE staff_id = $1 AND service_id = ANY($2::uuid[])',
       [staffId, [...scope]],
     );
+    // A service admin may only touch people in their services, or add someone to one: otherwise
+    // the answer (a name and email) would reach beyond their teams.
+    if (!staff.isOrgAdmin && current.length === 0 && memberships.length === 0) throw new NotFound('Staff member');
     const wanted = new Map(memberships.map((m) => [m.serviceId, m.role]));
     const had = new Map(current.map((m) => [m.service_id, m.role]));
     const removed = [...had.keys()].filter((id) => !wanted.has(id));
@@ -51,7 +54,9 @@ export async function replaceMemberships(
         [...changed.map((m) => `${m.serviceId}=${m.role}`), ...removed.map((id) => `${id}=none`)].join(' ') ||
         'no change',
     });
-    return scope;
+    return { scope, changedRights: removed.length > 0 || changed.length > 0 };
   });
+  // After commit: the member's open consoles reconnect with their new services.
+  if (changedRights) deps.bus.publish({ type: 'staff.rights_changed', staffId });
   return (await loadStaffViews(deps, staff, scope, [staffId]))[0]!;
 }

@@ -16,12 +16,15 @@ export type LiveEvent =
     };
 
 /** Sessions that ended (logout, revocation, a disabled account): every node closes their live sockets. */
-export type SessionsEndedEvent = {
-  type: 'staff.sessions_ended';
-  staffId: string;
-  /** One session's short id; absent means every session of the member. */
-  sessionId?: string;
-};
+export type SessionsEndedEvent =
+  | {
+      type: 'staff.sessions_ended';
+      staffId: string;
+      /** One session's short id; absent means every session of the member. */
+      sessionId?: string;
+    }
+  /** A member's services or roles changed: their consoles reconnect and get the new rights. */
+  | { type: 'staff.rights_changed'; staffId: string };
 
 export interface Bus {
   publish(event: LiveEvent | SessionsEndedEvent): void;
