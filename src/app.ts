@@ -65,6 +65,9 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Fa
     cache: new TtlCache(),
     redis: config.redisUrl ? openRedis(config.redisUrl, (err) => app.log.warn({ err }, 'redis error')) : null,
   };
+  // Loaded before serving: audit entries are appended inside transactions, where the key ring
+  // cannot fetch a key (and the embedded database's single connection would deadlock).
+  db.context.auditKey = await deps.keyring.auditKey();
   app.decorate('deps', deps);
   app.addHook('onClose', async () => {
     await bus.close();

@@ -7,7 +7,7 @@ import { build } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { seedDemo } from './demo/seedDemo.js';
 import { verifyAudit } from './platform/audit/auditLog.js';
-import { rotateKeys } from './platform/crypto/keyring.js';
+import { KeyRing, rotateKeys } from './platform/crypto/keyring.js';
 import { loadMasterKeys } from './platform/crypto/masterKeys.js';
 import { migrate } from './platform/db/migrate.js';
 import { openDatabase } from './platform/db/open.js';
@@ -105,7 +105,8 @@ async function main(argv: string[]): Promise<number> {
     case 'audit':
       if (sub !== 'verify') break;
       return withDatabase(config, async (db) => {
-        const result = await verifyAudit(db);
+        const key = await new KeyRing(db, loadMasterKeys(config)).auditKey();
+        const result = await verifyAudit(db, key);
         if (result.ok) {
           process.stdout.write(`audit log intact: ${result.entries} entries in ${result.chains} chains\n`);
           return 0;

@@ -97,6 +97,8 @@ export async function seedOrganisations(
   try {
     await migrate(db);
     const keyring = new KeyRing(db, loadMasterKeys({ masterKey, previousMasterKeys: [], dataDir: '/nonexistent' }));
+    // The server's own audit key (same master key), so entries written here verify with the rest.
+    db.context.auditKey = await keyring.auditKey();
     const deps = { db, keyring };
     const tag = randomBytes(3).toString('hex');
     const orgs: Organisation[] = [];

@@ -116,6 +116,15 @@ export async function startConversation(deps: Deps, slug: string, input: StartIn
         targetKind: 'conversation',
         targetId: conversationId,
       });
+      // The conversation's own chain opens with its start, so verify can require it to exist.
+      await appendAudit(q, {
+        chain: conversationChain(conversationId),
+        actorKind: 'service_user',
+        actorId: conversationId,
+        action: 'conversation.start',
+        targetKind: 'conversation',
+        targetId: conversationId,
+      });
       return ids;
     });
   } catch (err) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAudit } from '../platform/audit/auditLog.js';
 import { unique } from '../testing/factories.js';
 import { buildTestApp, type TestApp } from '../testing/testApp.js';
 import { makeInboxParties, startConversationAs } from './testParties.js';
@@ -118,6 +119,12 @@ describe('team inbox', () => {
     const reopened = (await colleague.get(`/api/staff/conversations/${id}`)).json<Detail>();
     expect(reopened).toMatchObject({ status: 'open', outcome: null, assignedTo: { id: p.colleague.id } });
     expect(reopened.waitingSince).not.toBeNull();
+    // The whole history verifies, including the conversation's own chain opened at its start.
+    const chains = await t.deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE chain = $1', [
+      `conversation:${id}`,
+    ]);
+    expect(chains.rows[0]!.n).toBeGreaterThan(5);
+    expect(await verifyAudit(t.deps.db, await t.deps.keyring.auditKey())).toMatchObject({ ok: true });
   });
 
   it('answers a repeated staff message with the first one, and refuses a reused reference', async () => {

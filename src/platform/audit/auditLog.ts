@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Db, Queryable } from '../db/types.js';
 import { asBuffer } from '../db/types.js';
 
@@ -63,8 +63,25 @@ function canonical(e: Omit<Stored, 'position'>): Buffer {
   );
 }
 
-export function entryHash(prev: Buffer, e: Omit<Stored, 'position'>): Buffer {
-  return createHash('sha256').update(prev).update(canonical(e)).digest();
+/** HMAC-SHA-256 keyed with the audit key: without the key, nobody can recompute a chain. */
+export function entryHash(key: Buffer, prev: Buffer, e: Omit<Stored, 'position'>): Buffer {
+  return createHmac('sha256', key).update(prev).update(canonical(e)).digest();
+}
+
+/**
+ * HMAC's inner and outer padded keys (RFC 2104), so the database can compute the same HMAC with
+ * sha256() alone inside the one statement that advances the chain.
+ */
+function hmacPads(key: Buffer): { ipad: Buffer; opad: Buffer } {
+  const block = Buffer.alloc(64);
+  key.copy(block);
+  return { ipad: Buffer.from(block.map((b) => b ^ 0x36)), opad: Buffer.from(block.map((b) => b ^ 0x5c)) };
+}
+
+function auditKeyOf(q: Queryable): Buffer {
+  const key = q.context.auditKey;
+  if (!key) throw new Error('audit key not loaded: build() loads it before serving');
+  return key;
 }
 
 /**
@@ -73,6 +90,7 @@ export function entryHash(prev: Buffer, e: Omit<Stored, 'position'>): Buffer {
  * under its row lock (serialising writers of that chain only) and the entry is written from it.
  */
 export async function appendAudit(q: Queryable, entry: AuditEntry): Promise<void> {
+  const { ipad, opad } = hmacPads(auditKeyOf(q));
   // Millisecond precision: what JavaScript dates and timestamptz both hold exactly.
   const e: Omit<Stored, 'position'> = {
     chain: entry.chain,
@@ -87,8 +105,10 @@ export async function appendAudit(q: Queryable, entry: AuditEntry): Promise<void
   };
   await q.query(
     `WITH head AS (
-       INSERT INTO audit_heads AS h (chain, position, prev_hash, hash) VALUES ($1, 1, $10::bytea, sha256($10::bytea || $11::bytea))
-       ON CONFLICT (chain) DO UPDATE SET position = h.position + 1, prev_hash = h.hash, hash = sha256(h.hash || $11::bytea)
+       INSERT INTO audit_heads AS h (chain, position, prev_hash, hash)
+       VALUES ($1, 1, $10::bytea, sha256($13::bytea || sha256($12::bytea || $10::bytea || $11::bytea)))
+       ON CONFLICT (chain) DO UPDATE SET position = h.position + 1, prev_hash = h.hash,
+         hash = sha256($13::bytea || sha256($12::bytea || h.hash || $11::bytea))
        RETURNING position, prev_hash, hash)
      INSERT INTO audit_log (chain, position, at, actor_kind, actor_id, action, target_kind, target_id, ip, reason, prev_hash, hash)
      SELECT $1, head.position, $2, $3, $4, $5, $6, $7, $8, $9, head.prev_hash, head.hash FROM head`,
@@ -104,6 +124,8 @@ export async function appendAudit(q: Queryable, entry: AuditEntry): Promise<void
       e.reason,
       GENESIS_HASH,
       canonical(e),
+      ipad,
+      opad,
     ],
   );
 }
@@ -118,7 +140,7 @@ export type VerifyResult =
   | { ok: false; chain: string; position: number; id: number | null; problem: string };
 
 /** Walks every chain from its start; the first entry whose link or hash does not hold is named. */
-export async function verifyAudit(db: Db, pageSize = 5000): Promise<VerifyResult> {
+export async function verifyAudit(db: Db, key: Buffer, pageSize = 5000): Promise<VerifyResult> {
   const heads = await db.query<{ chain: string; position: number; hash: unknown }>(
     'SELECT chain, position, hash FROM audit_heads ORDER BY chain',
   );
@@ -159,7 +181,7 @@ export async function verifyAudit(db: Db, pageSize = 5000): Promise<VerifyResult
         });
         if (position !== expected) return fail(`entry ${expected} is missing`, expected);
         if (!asBuffer(row.prev_hash).equals(prev)) return fail('link to the previous entry is broken');
-        const hash = entryHash(prev, row);
+        const hash = entryHash(key, prev, row);
         if (!hash.equals(asBuffer(row.hash))) return fail('entry content does not match its hash');
         prev = hash;
         expected++;
@@ -177,6 +199,24 @@ export async function verifyAudit(db: Db, pageSize = 5000): Promise<VerifyResult
         problem: `chain ends at entry ${expected - 1} but its head records entry ${head.position}: newest entries were deleted`,
       };
     }
+  }
+  // Every conversation whose start an organisation chain records must still have its own chain:
+  // deleting a conversation's whole chain, head and all, is caught here.
+  const started = await db.query<{ id: number; chain: string; position: number; target_id: string }>(
+    `SELECT l.id, l.chain, l.position, l.target_id FROM audit_log l
+     WHERE l.action = 'conversation.start' AND l.chain NOT LIKE 'conversation:%'
+       AND NOT EXISTS (SELECT 1 FROM audit_heads h WHERE h.chain = 'conversation:' || l.target_id)
+     ORDER BY l.id LIMIT 1`,
+  );
+  const unchained = started.rows[0];
+  if (unchained) {
+    return {
+      ok: false,
+      chain: `conversation:${unchained.target_id}`,
+      position: 1,
+      id: null,
+      problem: `the conversation's chain is missing, though ${unchained.chain} entry ${unchained.position} records its start`,
+    };
   }
   return { ok: true, chains: heads.rows.length, entries };
 }

@@ -116,6 +116,15 @@ export class KeyRing {
    * Keyed HMAC for exact-match lookups (e.g. staff email, resume code). The key is derived from
    * the platform data key, so it survives master key rotation.
    */
+  /**
+   * The key of the audit log's HMAC chain. Derived from the platform data key like the lookup key,
+   * so it survives master key rotation, and never stored: rewriting the chain needs the master key.
+   */
+  async auditKey(): Promise<Buffer> {
+    const dk = await this.activeKey(PLATFORM_SCOPE);
+    return Buffer.from(hkdfSync('sha256', dk.key, Buffer.alloc(0), 'confide audit chain v1', 32));
+  }
+
   async lookupHmac(value: string): Promise<Buffer> {
     if (!this.lookupKey) {
       const dk = await this.activeKey(PLATFORM_SCOPE);

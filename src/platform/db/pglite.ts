@@ -1,12 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import type { Db, Queryable } from './types.js';
+import type { Db, DbContext, Queryable } from './types.js';
 
 /** dataDir undefined → in-memory (tests); otherwise a folder that persists across restarts. */
 export async function openPglite(dataDir?: string): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pg = await PGlite.create(dataDir ?? 'memory://');
+  const context: DbContext = { auditKey: null };
   const wrap = (target: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
+    context,
     async exec(sql: string) {
       await target.exec(sql);
     },

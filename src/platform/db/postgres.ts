@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { ServiceUnavailable } from '../http/errors.js';
-import type { Db, Queryable, QueryResult } from './types.js';
+import type { Db, DbContext, Queryable, QueryResult } from './types.js';
 
 // int8 (counts, sequence numbers) as JS numbers, matching PGlite; values stay far below 2^53.
 const INT8_OID = 20;
@@ -45,8 +45,10 @@ export function openPostgres(connectionString: string, opts: { max?: number; max
     return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 } satisfies QueryResult<T>;
   };
 
+  const context: DbContext = { auditKey: null };
   return {
     kind: 'postgres',
+    context,
     query: (sql, params) => query(pool, sql, params),
     async tx(fn) {
       if (pool.waitingCount >= maxWaitingWrites) throw new ServiceUnavailable();
@@ -54,6 +56,7 @@ export function openPostgres(connectionString: string, opts: { max?: number; max
       try {
         await client.query('BEGIN');
         const q: Queryable = {
+          context,
           query: (sql, params) => query(client, sql, params),
           exec: async (sql) => {
             await client.query(sql);

@@ -3,7 +3,15 @@ export type Row = Record<string, unknown>;
 
 export type QueryResult<T> = { rows: T[]; rowCount: number };
 
+/** Per-database values that code inside a transaction needs but cannot fetch there. */
+export type DbContext = {
+  /** Set at start from the key ring; the audit log's chain is keyed with it. */
+  auditKey: Buffer | null;
+};
+
 export interface Queryable {
+  /** Shared by the database and every transaction opened on it. */
+  readonly context: DbContext;
   query<T = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
   /** Parameterless, possibly multi-statement SQL (migrations, test set-up). */
   exec(sql: string): Promise<void>;
