@@ -30,6 +30,11 @@ describe('live updates over WebSocket', () => {
     const nurse = await LiveClient.open(`${base}/api/staff/live`, { cookie: p.nurse.cookie });
     const colleague = await LiveClient.open(`${base}/api/staff/live`, { cookie: p.colleague.cookie });
     const outsider = await LiveClient.open(`${base}/api/staff/live`, { cookie: p.siblingNurse.cookie });
+    const subscribed = await t.deps.db.query(
+      "SELECT 1 FROM audit_log WHERE action = 'inbox.live_subscribe' AND actor_id = $1 AND ip = '127.0.0.1'",
+      [p.nurse.id],
+    );
+    expect(subscribed.rows.length).toBeGreaterThan(0);
     const { conversationId, token } = await startConversationAs(t.app, p.service, 'Is anyone there?');
 
     for (const console of [nurse, colleague]) {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { authenticateStaffToken, hashSessionToken, SESSION_COOKIE, sessionShortId } from '../identity/sessions.js';
+import { recordAudit } from '../platform/audit/auditLog.js';
 import { AppError } from '../platform/http/errors.js';
 import { authenticateConversationToken } from './access.js';
 import { LiveHub, RIGHTS_CHANGED } from './liveHub.js';
@@ -69,7 +70,22 @@ async function live(app: FastifyInstance): Promise<void> {
     }
     alive.add(socket);
     socket.on('pong', () => alive.add(socket));
-    const remove = hub.addStaff(socket, staff, sessionShortId(hashSessionToken(token)));
+    const sessionId = sessionShortId(hashSessionToken(token));
+    const remove = hub.addStaff(socket, staff, sessionId);
+    // The feed carries the content of every conversation in the member's services: one audit
+    // entry per subscription (who, which session, from where) covers what it delivers.
+    recordAudit(app.deps.db, {
+      chain: staff.organisationId,
+      actorKind: 'staff',
+      actorId: staff.staffId,
+      action: 'inbox.live_subscribe',
+      targetKind: 'session',
+      targetId: sessionId,
+      ip: staff.ip,
+    }).catch((err: unknown) => {
+      app.log.error({ err }, 'could not audit a live subscription');
+      socket.close(1011, 'audit unavailable');
+    });
     const recheck = setInterval(() => {
       authenticateStaffToken(app.deps, token, staff.ip, { touch: false }).then(
         (still) => {

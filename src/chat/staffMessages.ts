@@ -83,8 +83,11 @@ export async function postStaffMessage(
     });
   } catch (err) {
     if (err instanceof NotWritten) {
-      // Outside the caller's rights answers 404 as always; within them, the conversation is closed.
+      // Outside the caller's rights answers 404 as always; within them, a retry of a message that
+      // was written before the conversation closed gets its first answer, anything else 409.
       await authorizeConversation(deps.db, staff, conversationId);
+      const prior = await findByClientRef(deps, conversationId, input.clientRef, text, kind);
+      if (prior) return toStaffMessage(deps, prior);
       throw new Conflict('This conversation is closed.', 'conversation_closed');
     }
     if (!isUniqueViolation(err)) throw err;

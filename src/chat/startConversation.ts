@@ -27,6 +27,7 @@ export type Started = { conversationId: string; token: string; code: string; res
  *
  * A retry with the same clientRef and the same details returns the same conversation with a new
  * token and code (only hashes of the first ones exist); different details with a used clientRef are refused.
+ * The retry is found across the organisation, so it still matches after a transfer to another service.
  */
 // Service users are anonymous: their network address is deliberately not recorded anywhere.
 export async function startConversation(deps: Deps, slug: string, input: StartInput): Promise<Started> {
@@ -60,8 +61,8 @@ export async function startConversation(deps: Deps, slug: string, input: StartIn
   const resumeUrl = `${deps.config.publicUrl}/c#${token}`;
 
   const existing = await deps.db.query<{ id: string; create_hash: unknown }>(
-    'SELECT id, create_hash FROM conversations WHERE service_id = $1 AND create_ref = $2',
-    [service.id, input.clientRef],
+    'SELECT id, create_hash FROM conversations WHERE organisation_id = $1 AND create_ref = $2',
+    [service.organisationId, input.clientRef],
   );
   if (existing.rows[0]) {
     return reissueCredentials(deps, existing.rows[0], createHash, { token, code, codeHash, resumeUrl });
@@ -131,8 +132,8 @@ export async function startConversation(deps: Deps, slug: string, input: StartIn
     // The same clientRef raced in twice: answer as a retry of whichever committed first.
     if (!isUniqueViolation(err)) throw err;
     const again = await deps.db.query<{ id: string; create_hash: unknown }>(
-      'SELECT id, create_hash FROM conversations WHERE service_id = $1 AND create_ref = $2',
-      [service.id, input.clientRef],
+      'SELECT id, create_hash FROM conversations WHERE organisation_id = $1 AND create_ref = $2',
+      [service.organisationId, input.clientRef],
     );
     if (!again.rows[0]) throw err;
     return reissueCredentials(deps, again.rows[0], createHash, { token, code, codeHash, resumeUrl });

@@ -137,6 +137,18 @@ describe('team inbox', () => {
     expect(again.json<{ id: string }>().id).toBe(first.json<{ id: string }>().id);
     const reused = await nurse.post(`/api/staff/conversations/${id}/notes`, { message: 'Hello there', clientRef });
     expect(reused.statusCode).toBe(409);
+    // A retry that arrives after the conversation was closed still gets its first answer.
+    await nurse.post(`/api/staff/conversations/${id}/close`, {
+      outcome: 'Advice given',
+      recordedInClinicalRecord: false,
+    });
+    const late = await nurse.post(`/api/staff/conversations/${id}/messages`, { message: 'Hello there', clientRef });
+    expect(late.statusCode).toBe(201);
+    expect(late.json<{ id: string }>().id).toBe(first.json<{ id: string }>().id);
+    expect(
+      (await nurse.post(`/api/staff/conversations/${id}/messages`, { message: 'New', clientRef: unique('ref-') }))
+        .statusCode,
+    ).toBe(409);
     const detail = (await nurse.get(`/api/staff/conversations/${id}`)).json<Detail>();
     expect(detail.messages.filter((m) => m.text === 'Hello there')).toHaveLength(1);
   });

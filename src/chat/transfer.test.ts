@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeOrganisation, makeService, makeStaff } from '../testing/factories.js';
+import { makeOrganisation, makeService, makeStaff, unique } from '../testing/factories.js';
 import { loginAs } from '../testing/login.js';
 import { buildTestApp, type TestApp } from '../testing/testApp.js';
 import { makeInboxParties, startConversationAs } from './testParties.js';
@@ -84,6 +84,30 @@ describe('transfer to another service', () => {
       payload: { code },
     });
     expect(resumed.statusCode).toBe(200);
+  });
+
+  it('a retried start still finds its conversation after a transfer', async () => {
+    const other = await makeService(t.deps, p.org.id);
+    const body = { message: 'Retry me later', clientRef: unique('ref-') };
+    const first = await t.app.inject({
+      method: 'POST',
+      url: `/api/public/services/${p.service.slug}/conversations`,
+      payload: body,
+    });
+    const id = first.json<{ conversationId: string }>().conversationId;
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/staff/conversations/${id}/transfer`,
+      headers: { cookie: p.nurse.cookie },
+      payload: { serviceId: other.id, reason: 'Right team' },
+    });
+    const retry = await t.app.inject({
+      method: 'POST',
+      url: `/api/public/services/${p.service.slug}/conversations`,
+      payload: body,
+    });
+    expect(retry.statusCode).toBe(201);
+    expect(retry.json<{ conversationId: string }>().conversationId).toBe(id);
   });
 
   it('refuses a service of another organisation, the same service, and a missing reason, changing nothing', async () => {
