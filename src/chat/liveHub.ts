@@ -4,7 +4,7 @@ import { hasServiceRole } from '../identity/staffContext.js';
 import type { LiveEvent, SessionsEndedEvent } from '../platform/bus/bus.js';
 import type { Deps } from '../platform/deps.js';
 import { FRESH_MESSAGE_TTL_MS, messageCacheKey } from './publish.js';
-import { SUMMARY_COLUMNS, toSummary, type SummaryRow } from './summaries.js';
+import { SUMMARY_COLUMNS, toSummary, unreadCountSql, type SummaryRow } from './summaries.js';
 import { loadMessage, toPublicMessage, toStaffMessage } from './views.js';
 
 type StaffSocket = { socket: WebSocket; staff: StaffContext; sessionId: string };
@@ -131,10 +131,7 @@ export class LiveHub {
   private async sendSummaries(conversationId: string, serviceId: string, sockets: StaffSocket[]): Promise<void> {
     const staffIds = [...new Set(sockets.map((s) => s.staff.staffId))];
     const { rows } = await this.deps.db.query<SummaryRow & { viewer: string }>(
-      `SELECT v.viewer, ${SUMMARY_COLUMNS},
-         (SELECT count(*)::int FROM messages m WHERE m.conversation_id = c.id AND m.author_kind = 'service_user'
-            AND m.seq > coalesce((SELECT r.last_read_seq FROM conversation_reads r
-                                  WHERE r.conversation_id = c.id AND r.staff_id = v.viewer), 0)) AS unread_count
+      `SELECT v.viewer, ${SUMMARY_COLUMNS}, ${unreadCountSql('v.viewer')} AS unread_count
        FROM unnest($2::uuid[]) AS v(viewer)
        CROSS JOIN conversations c JOIN services s ON s.id = c.service_id LEFT JOIN staff a ON a.id = c.assigned_to
        WHERE c.id = $1`,

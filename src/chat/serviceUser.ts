@@ -3,20 +3,13 @@ import { cachedServiceWithCalendar } from '../organisations/serviceCache.js';
 import { appendAudit, conversationChain } from '../platform/audit/auditLog.js';
 import { isUniqueViolation } from '../platform/db/errors.js';
 import type { Deps } from '../platform/deps.js';
-import { Conflict, NotFound } from '../platform/http/errors.js';
+import { NotFound } from '../platform/http/errors.js';
 import { forgetConversationTokens, type ServiceUserContext } from './access.js';
 import { autoRepliesFor } from './autoReplies.js';
 import { insertMessages, responseDueAt, type NewMessage } from './insertMessages.js';
 import { checkMessageText } from './messageText.js';
 import { publishConversationChanged, publishMessages } from './publish.js';
-import {
-  loadMessages,
-  MESSAGE_SELECT,
-  PUBLIC_KINDS,
-  toPublicMessage,
-  type MessageRow,
-  type PublicMessage,
-} from './views.js';
+import { findMessageByClientRef, loadMessages, PUBLIC_KINDS, toPublicMessage, type PublicMessage } from './views.js';
 
 export type PublicConversation = {
   id: string;
@@ -52,25 +45,6 @@ export async function getPublicConversation(deps: Deps, who: ServiceUserContext)
     crisisMessage: CRISIS_SIGNPOSTING,
     messages: (await Promise.all(messages.map((m) => toPublicMessage(deps, m)))).filter((m) => m !== null),
   };
-}
-
-/** A repeat of an earlier message (same clientRef) returns it; the same clientRef with other text is refused. */
-async function findByClientRef(
-  deps: Deps,
-  conversationId: string,
-  clientRef: string,
-  text: string,
-): Promise<MessageRow | null> {
-  const { rows } = await deps.db.query<MessageRow>(
-    `${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.client_ref = $2`,
-    [conversationId, clientRef],
-  );
-  const prior = rows[0];
-  if (!prior) return null;
-  if ((await deps.keyring.decrypt(prior.body_enc)) !== text) {
-    throw new Conflict('That reference was already used for a different message.', 'client_ref_reused');
-  }
-  return prior;
 }
 
 /** The conversation belongs to another service than the caller's cached view: retry with it. */
@@ -167,7 +141,7 @@ export async function postServiceUserMessage(
       return postServiceUserMessage(deps, { ...who, serviceId: err.serviceId }, input, true);
     }
     if (!isUniqueViolation(err)) throw err;
-    const again = await findByClientRef(deps, who.conversationId, input.clientRef, text);
+    const again = await findMessageByClientRef(deps, who.conversationId, input.clientRef, { text });
     if (!again) throw err;
     return (await toPublicMessage(deps, again))!;
   }

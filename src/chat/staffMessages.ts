@@ -7,23 +7,10 @@ import { authorizeConversation } from './authorize.js';
 import { insertMessages } from './insertMessages.js';
 import { checkMessageText } from './messageText.js';
 import { publishMessages } from './publish.js';
-import { loadMessage, MESSAGE_SELECT, toStaffMessage, type MessageRow, type StaffMessage } from './views.js';
+import { findMessageByClientRef, loadMessage, toStaffMessage, type StaffMessage } from './views.js';
 
 /** The UPDATE matched nothing: closed, or not the caller's to write to. */
 class NotWritten extends Error {}
-
-async function findByClientRef(deps: Deps, conversationId: string, clientRef: string, text: string, kind: string) {
-  const { rows } = await deps.db.query<MessageRow>(
-    `${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.client_ref = $2`,
-    [conversationId, clientRef],
-  );
-  const prior = rows[0];
-  if (!prior) return null;
-  if (prior.kind !== kind || (await deps.keyring.decrypt(prior.body_enc)) !== text) {
-    throw new Conflict('That reference was already used for a different message.', 'client_ref_reused');
-  }
-  return prior;
-}
 
 /**
  * A reply to the service user, or an internal note the service user never sees. Replying to an
@@ -86,12 +73,12 @@ export async function postStaffMessage(
       // Outside the caller's rights answers 404 as always; within them, a retry of a message that
       // was written before the conversation closed gets its first answer, anything else 409.
       await authorizeConversation(deps.db, staff, conversationId);
-      const prior = await findByClientRef(deps, conversationId, input.clientRef, text, kind);
+      const prior = await findMessageByClientRef(deps, conversationId, input.clientRef, { text, kind });
       if (prior) return toStaffMessage(deps, prior);
       throw new Conflict('This conversation is closed.', 'conversation_closed');
     }
     if (!isUniqueViolation(err)) throw err;
-    const again = await findByClientRef(deps, conversationId, input.clientRef, text, kind);
+    const again = await findMessageByClientRef(deps, conversationId, input.clientRef, { text, kind });
     if (!again) throw err;
     return toStaffMessage(deps, again);
   }

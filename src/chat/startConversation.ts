@@ -60,12 +60,17 @@ export async function startConversation(deps: Deps, slug: string, input: StartIn
   const codeHash = await codeHmac(deps, normaliseCode(code)!);
   const resumeUrl = `${deps.config.publicUrl}/c#${token}`;
 
-  const existing = await deps.db.query<{ id: string; create_hash: unknown }>(
-    'SELECT id, create_hash FROM conversations WHERE organisation_id = $1 AND create_ref = $2',
-    [service.organisationId, input.clientRef],
-  );
-  if (existing.rows[0]) {
-    return reissueCredentials(deps, existing.rows[0], createHash, { token, code, codeHash, resumeUrl });
+  // Across the organisation: a retry still finds its conversation after a transfer.
+  const findPriorStart = async () =>
+    (
+      await deps.db.query<{ id: string; create_hash: unknown }>(
+        'SELECT id, create_hash FROM conversations WHERE organisation_id = $1 AND create_ref = $2',
+        [service.organisationId, input.clientRef],
+      )
+    ).rows[0];
+  const existing = await findPriorStart();
+  if (existing) {
+    return reissueCredentials(deps, existing, createHash, { token, code, codeHash, resumeUrl });
   }
 
   const { replies, outOfHoursPeriodStart } = autoRepliesFor({
@@ -131,12 +136,9 @@ export async function startConversation(deps: Deps, slug: string, input: StartIn
   } catch (err) {
     // The same clientRef raced in twice: answer as a retry of whichever committed first.
     if (!isUniqueViolation(err)) throw err;
-    const again = await deps.db.query<{ id: string; create_hash: unknown }>(
-      'SELECT id, create_hash FROM conversations WHERE organisation_id = $1 AND create_ref = $2',
-      [service.organisationId, input.clientRef],
-    );
-    if (!again.rows[0]) throw err;
-    return reissueCredentials(deps, again.rows[0], createHash, { token, code, codeHash, resumeUrl });
+    const again = await findPriorStart();
+    if (!again) throw err;
+    return reissueCredentials(deps, again, createHash, { token, code, codeHash, resumeUrl });
   }
   publishMessages(deps, { organisationId: service.organisationId, serviceId: service.id, conversationId }, created);
   return { conversationId, token, code, resumeUrl };

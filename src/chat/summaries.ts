@@ -38,17 +38,20 @@ export type SummaryRow = {
 };
 
 /**
- * $1 is always the viewing staff member: unread counts are per person (messages from the
- * service user after the last one this member has read).
+ * A conversation's unread count for one member, as a SQL expression: messages from the service
+ * user after the last one that member has read. `viewer` is the SQL naming the member.
  */
+export const unreadCountSql = (viewer: string) => `(SELECT count(*)::int FROM messages m
+    WHERE m.conversation_id = c.id AND m.author_kind = 'service_user'
+      AND m.seq > coalesce((SELECT r.last_read_seq FROM conversation_reads r
+                            WHERE r.conversation_id = c.id AND r.staff_id = ${viewer}), 0))`;
+
 export const SUMMARY_COLUMNS = `c.id, c.organisation_id, c.service_id, s.name AS service_name, c.status,
   c.display_name_enc, c.age_range, c.assigned_to, a.name_enc AS assigned_name_enc, c.created_at,
   c.last_message_at, c.waiting_since, c.response_due_at, c.outcome, c.closed_at`;
 
-export const SUMMARY_SELECT = `SELECT ${SUMMARY_COLUMNS},
-  (SELECT count(*)::int FROM messages m WHERE m.conversation_id = c.id AND m.author_kind = 'service_user'
-     AND m.seq > coalesce((SELECT r.last_read_seq FROM conversation_reads r
-                           WHERE r.conversation_id = c.id AND r.staff_id = $1), 0)) AS unread_count
+/** $1 is always the viewing staff member: unread counts are per person. */
+export const SUMMARY_SELECT = `SELECT ${SUMMARY_COLUMNS}, ${unreadCountSql('$1')} AS unread_count
   FROM conversations c
   JOIN services s ON s.id = c.service_id
   LEFT JOIN staff a ON a.id = c.assigned_to`;

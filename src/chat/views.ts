@@ -1,5 +1,6 @@
 import type { Queryable } from '../platform/db/types.js';
 import type { Deps } from '../platform/deps.js';
+import { Conflict } from '../platform/http/errors.js';
 
 export type MessageKind = 'message' | 'note' | 'auto_ack' | 'out_of_hours' | 'event';
 export type AuthorKind = 'service_user' | 'staff' | 'system';
@@ -85,4 +86,27 @@ export async function loadMessages(
 export async function loadMessage(q: Queryable, messageId: string): Promise<MessageRow | null> {
   const { rows } = await q.query<MessageRow>(`${MESSAGE_SELECT} WHERE m.id = $1`, [messageId]);
   return rows[0] ?? null;
+}
+
+/**
+ * The message an earlier request with this clientRef created, for answering a retry; a reference
+ * reused for different text (or, where given, a different kind) is refused.
+ */
+export async function findMessageByClientRef(
+  deps: Pick<Deps, 'db' | 'keyring'>,
+  conversationId: string,
+  clientRef: string,
+  expected: { text: string; kind?: MessageKind },
+): Promise<MessageRow | null> {
+  const { rows } = await deps.db.query<MessageRow>(
+    `${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.client_ref = $2`,
+    [conversationId, clientRef],
+  );
+  const prior = rows[0];
+  if (!prior) return null;
+  const sameKind = expected.kind === undefined || prior.kind === expected.kind;
+  if (!sameKind || (await deps.keyring.decrypt(prior.body_enc)) !== expected.text) {
+    throw new Conflict('That reference was already used for a different message.', 'client_ref_reused');
+  }
+  return prior;
 }

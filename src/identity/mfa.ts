@@ -152,6 +152,29 @@ async function acceptCode(
   });
 }
 
+/**
+ * Checks a code against the secret and the last step used, then accepts it (marking the session,
+ * and turning TOTP on when enabling) or records the failure; a wrong or replayed code throws.
+ */
+async function verifyAndAccept(
+  deps: Deps,
+  limiters: LoginLimiters,
+  session: StaffSession,
+  secretEnc: unknown,
+  lastStepRaw: unknown,
+  code: string,
+  audit: { success: string; failure: string; enable: boolean; status: 400 | 401 },
+): Promise<MfaPassed> {
+  const lastStep = lastStepRaw === null ? null : Number(lastStepRaw);
+  const check = await checkCode(deps, limiters, session, secretEnc, lastStep, code, audit.failure);
+  if ('step' in check) {
+    const passed = await acceptCode(deps, session, check.step, audit.success, audit.enable);
+    if (passed) return passed;
+  }
+  await recordCodeFailure(deps, limiters, session, audit.failure, 'failure' in check ? check.failure : 'replayed_code');
+  throw new InvalidCode(audit.status);
+}
+
 /** Second step of sign-in for someone with TOTP turned on. A wrong or replayed code is 401. */
 export async function completeMfaLogin(
   deps: Deps,
@@ -161,28 +184,12 @@ export async function completeMfaLogin(
 ): Promise<MfaPassed> {
   const totp = await loadTotp(deps, session.staffId);
   if (!totp.totp_enabled || !totp.totp_secret_enc) throw new Unauthenticated();
-  const lastStep = totp.totp_last_step === null ? null : Number(totp.totp_last_step);
-  const check = await checkCode(
-    deps,
-    limiters,
-    session,
-    totp.totp_secret_enc,
-    lastStep,
-    code,
-    'staff.login.mfa_failure',
-  );
-  if ('step' in check) {
-    const passed = await acceptCode(deps, session, check.step, 'staff.login.mfa_success', false);
-    if (passed) return passed;
-  }
-  await recordCodeFailure(
-    deps,
-    limiters,
-    session,
-    'staff.login.mfa_failure',
-    'failure' in check ? check.failure : 'replayed_code',
-  );
-  throw new InvalidCode(401);
+  return verifyAndAccept(deps, limiters, session, totp.totp_secret_enc, totp.totp_last_step, code, {
+    success: 'staff.login.mfa_success',
+    failure: 'staff.login.mfa_failure',
+    enable: false,
+    status: 401,
+  });
 }
 
 /** Turns TOTP on once the person proves their app holds the secret; a wrong code is 400. */
@@ -195,26 +202,10 @@ export async function enableMfa(
   const totp = await loadTotp(deps, session.staffId);
   if (totp.totp_enabled) throw new Conflict('Two-step verification is already turned on.', 'mfa_already_enabled');
   if (!totp.totp_secret_enc) throw new Invalid('Start two-step verification set-up first.', 'mfa_setup_not_started');
-  const lastStep = totp.totp_last_step === null ? null : Number(totp.totp_last_step);
-  const check = await checkCode(
-    deps,
-    limiters,
-    session,
-    totp.totp_secret_enc,
-    lastStep,
-    code,
-    'staff.mfa.enable_failure',
-  );
-  if ('step' in check) {
-    const passed = await acceptCode(deps, session, check.step, 'staff.mfa.enable', true);
-    if (passed) return passed;
-  }
-  await recordCodeFailure(
-    deps,
-    limiters,
-    session,
-    'staff.mfa.enable_failure',
-    'failure' in check ? check.failure : 'replayed_code',
-  );
-  throw new InvalidCode(400);
+  return verifyAndAccept(deps, limiters, session, totp.totp_secret_enc, totp.totp_last_step, code, {
+    success: 'staff.mfa.enable',
+    failure: 'staff.mfa.enable_failure',
+    enable: true,
+    status: 400,
+  });
 }

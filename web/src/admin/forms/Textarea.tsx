@@ -1,3 +1,5 @@
+import { FormField } from '../../shared/forms/FormField.js';
+
 type Props = {
   id: string;
   label: string;
@@ -11,32 +13,26 @@ type Props = {
 
 /** A plain nhsuk-textarea (lists written one per line, where a character count would mislead). */
 export function Textarea({ id, label, hint, error, value, onChange, rows = 5, spellCheck = true }: Props) {
-  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`}>
-      <label className="nhsuk-label" htmlFor={id}>
-        {label}
-      </label>
-      {hint && (
-        <div className="nhsuk-hint app-preserve-lines" id={`${id}-hint`}>
-          {hint}
-        </div>
+    <FormField
+      id={id}
+      label={label}
+      hintClass="app-preserve-lines"
+      {...(hint ? { hint } : {})}
+      {...(error ? { error } : {})}
+    >
+      {(describedBy) => (
+        <textarea
+          className={`nhsuk-textarea${error ? ' nhsuk-textarea--error' : ''}`}
+          id={id}
+          name={id}
+          rows={rows}
+          value={value}
+          spellCheck={spellCheck}
+          onChange={(e) => onChange(e.target.value)}
+          aria-describedby={describedBy}
+        />
       )}
-      {error && (
-        <span className="nhsuk-error-message" id={`${id}-error`}>
-          <span className="nhsuk-u-visually-hidden">Error:</span> {error}
-        </span>
-      )}
-      <textarea
-        className={`nhsuk-textarea${error ? ' nhsuk-textarea--error' : ''}`}
-        id={id}
-        name={id}
-        rows={rows}
-        value={value}
-        spellCheck={spellCheck}
-        onChange={(e) => onChange(e.target.value)}
-        aria-describedby={describedBy}
-      />
-    </div>
+    </FormField>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { FormField } from './FormField.js';
 
 export const MAX_MESSAGE_LENGTH = 4000;
 
@@ -49,47 +50,45 @@ export function MessageTextarea({
     return () => window.clearTimeout(timer);
   }, [remaining]);
 
-  const describedBy = [hint && `${id}-hint`, `${id}-info`, error && `${id}-error`].filter(Boolean).join(' ');
   return (
-    <div className={`nhsuk-form-group nhsuk-character-count${error ? ' nhsuk-form-group--error' : ''}`}>
-      <label className={`nhsuk-label${labelClass ? ` ${labelClass}` : ''}`} htmlFor={id}>
-        {label}
-      </label>
-      {hint && (
-        <div className="nhsuk-hint" id={`${id}-hint`}>
-          {hint}
-        </div>
+    <FormField
+      id={id}
+      label={label}
+      groupClass="nhsuk-character-count"
+      alsoDescribedBy={[`${id}-info`]}
+      {...(labelClass ? { labelClass } : {})}
+      {...(hint ? { hint } : {})}
+      {...(error ? { error } : {})}
+    >
+      {(describedBy) => (
+        <>
+          <textarea
+            className={`nhsuk-textarea${error || over ? ' nhsuk-textarea--error' : ''}`}
+            id={id}
+            name={id}
+            rows={rows}
+            value={value}
+            spellCheck
+            onChange={(e) => {
+              typed.current = true;
+              onChange(e.target.value);
+            }}
+            aria-describedby={describedBy}
+          />
+          <div className="nhsuk-u-visually-hidden" id={`${id}-info`}>
+            You can enter up to {maxLength.toLocaleString('en-GB')} characters
+          </div>
+          <div
+            className={`nhsuk-character-count__status ${over ? 'nhsuk-error-message' : 'nhsuk-hint'}`}
+            aria-hidden="true"
+          >
+            {remainingText(remaining)}
+          </div>
+          <div className="nhsuk-u-visually-hidden" aria-live="polite">
+            {announced}
+          </div>
+        </>
       )}
-      {error && (
-        <span className="nhsuk-error-message" id={`${id}-error`}>
-          <span className="nhsuk-u-visually-hidden">Error:</span> {error}
-        </span>
-      )}
-      <textarea
-        className={`nhsuk-textarea${error || over ? ' nhsuk-textarea--error' : ''}`}
-        id={id}
-        name={id}
-        rows={rows}
-        value={value}
-        spellCheck
-        onChange={(e) => {
-          typed.current = true;
-          onChange(e.target.value);
-        }}
-        aria-describedby={describedBy}
-      />
-      <div className="nhsuk-u-visually-hidden" id={`${id}-info`}>
-        You can enter up to {maxLength.toLocaleString('en-GB')} characters
-      </div>
-      <div
-        className={`nhsuk-character-count__status ${over ? 'nhsuk-error-message' : 'nhsuk-hint'}`}
-        aria-hidden="true"
-      >
-        {remainingText(remaining)}
-      </div>
-      <div className="nhsuk-u-visually-hidden" aria-live="polite">
-        {announced}
-      </div>
-    </div>
+    </FormField>
   );
 }

@@ -1,3 +1,5 @@
+import { FormField } from './FormField.js';
+
 type Props = {
   id: string;
   label: string;
@@ -27,37 +29,32 @@ export function Select({
   selectClass,
   disabled,
 }: Props) {
-  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}${groupClass ? ` ${groupClass}` : ''}`}>
-      <label className={`nhsuk-label${labelClass ? ` ${labelClass}` : ''}`} htmlFor={id}>
-        {label}
-      </label>
-      {hint && (
-        <div className="nhsuk-hint" id={`${id}-hint`}>
-          {hint}
-        </div>
+    <FormField
+      id={id}
+      label={label}
+      {...(labelClass ? { labelClass } : {})}
+      {...(hint ? { hint } : {})}
+      {...(error ? { error } : {})}
+      {...(groupClass ? { groupClass } : {})}
+    >
+      {(describedBy) => (
+        <select
+          className={`nhsuk-select${error ? ' nhsuk-select--error' : ''}${selectClass ? ` ${selectClass}` : ''}`}
+          id={id}
+          name={id}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          aria-describedby={describedBy}
+          disabled={disabled}
+        >
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
       )}
-      {error && (
-        <span className="nhsuk-error-message" id={`${id}-error`}>
-          <span className="nhsuk-u-visually-hidden">Error:</span> {error}
-        </span>
-      )}
-      <select
-        className={`nhsuk-select${error ? ' nhsuk-select--error' : ''}${selectClass ? ` ${selectClass}` : ''}`}
-        id={id}
-        name={id}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        aria-describedby={describedBy}
-        disabled={disabled}
-      >
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
+    </FormField>
   );
 }

@@ -1,4 +1,5 @@
 import type { InputHTMLAttributes } from 'react';
+import { FormField } from './FormField.js';
 
 type Props = {
   id: string;
@@ -12,31 +13,19 @@ type Props = {
 
 /** nhsuk-input with label, optional hint and error message wired to aria-describedby. */
 export function TextInput({ id, label, hint, error, value, onChange, widthClass, ...rest }: Props) {
-  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`}>
-      <label className="nhsuk-label" htmlFor={id}>
-        {label}
-      </label>
-      {hint && (
-        <div className="nhsuk-hint" id={`${id}-hint`}>
-          {hint}
-        </div>
+    <FormField id={id} label={label} {...(hint ? { hint } : {})} {...(error ? { error } : {})}>
+      {(describedBy) => (
+        <input
+          className={`nhsuk-input${widthClass ? ` ${widthClass}` : ''}${error ? ' nhsuk-input--error' : ''}`}
+          id={id}
+          name={id}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          aria-describedby={describedBy}
+          {...rest}
+        />
       )}
-      {error && (
-        <span className="nhsuk-error-message" id={`${id}-error`}>
-          <span className="nhsuk-u-visually-hidden">Error:</span> {error}
-        </span>
-      )}
-      <input
-        className={`nhsuk-input${widthClass ? ` ${widthClass}` : ''}${error ? ' nhsuk-input--error' : ''}`}
-        id={id}
-        name={id}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        aria-describedby={describedBy}
-        {...rest}
-      />
-    </div>
+    </FormField>
   );
 }
