@@ -3,6 +3,7 @@
  * The command line: start | migrate | seed | audit verify | keys rotate.
  * Exit codes: 0 success, 1 a check failed (e.g. audit verify), 2 usage or configuration error.
  */
+import './platform/runtime/gcTuning.js';
 import { build } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { seedDemo } from './demo/seedDemo.js';

@@ -92,6 +92,15 @@ export class LiveHub {
   }
 
   private async handle(event: LiveEvent): Promise<void> {
+    try {
+      await this.deliver(event);
+    } finally {
+      // This node hears each of its own messages once; the row handed over for it is done with.
+      if (event.type === 'message.created') this.deps.cache.delete(messageCacheKey(event.messageId));
+    }
+  }
+
+  private async deliver(event: LiveEvent): Promise<void> {
     const staffSockets = this.staffByService.get(event.serviceId);
     const publicSockets = this.publicByConversation.get(event.conversationId);
     if (!staffSockets?.size && !publicSockets?.size) return;

@@ -1,7 +1,7 @@
 import type { Deps } from '../platform/deps.js';
 import type { MessageRow } from './views.js';
 
-// Long enough for every node-local live delivery of a just-written message.
+// The live hub deletes the row once it has delivered it; the TTL only bounds a row whose event was lost.
 export const FRESH_MESSAGE_TTL_MS = 10_000;
 export const messageCacheKey = (id: string) => `message:${id}`;
 

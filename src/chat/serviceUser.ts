@@ -1,15 +1,25 @@
+import { randomUUID } from 'node:crypto';
 import { CRISIS_SIGNPOSTING } from '../organisations/defaults.js';
 import { cachedServiceWithCalendar } from '../organisations/serviceCache.js';
-import { appendAudit, conversationChain } from '../platform/audit/auditLog.js';
+import { appendAudit, auditCtes, conversationChain } from '../platform/audit/auditLog.js';
+import { currentClosedPeriodStart, isOpen, type ServiceCalendar } from '../platform/calendar/index.js';
+import { SqlParams } from '../platform/db/sqlParams.js';
 import { isUniqueViolation } from '../platform/db/errors.js';
 import type { Deps } from '../platform/deps.js';
 import { NotFound } from '../platform/http/errors.js';
 import { forgetConversationTokens, type ServiceUserContext } from './access.js';
 import { autoRepliesFor } from './autoReplies.js';
-import { insertMessages, responseDueAt, type NewMessage } from './insertMessages.js';
+import { insertMessages, responseDueAt, type InsertedMessage, type NewMessage } from './insertMessages.js';
 import { checkMessageText } from './messageText.js';
 import { publishConversationChanged, publishMessages } from './publish.js';
-import { findMessageByClientRef, loadMessages, PUBLIC_KINDS, toPublicMessage, type PublicMessage } from './views.js';
+import {
+  findMessageByClientRef,
+  loadMessages,
+  PUBLIC_KINDS,
+  toPublicMessage,
+  type MessageRow,
+  type PublicMessage,
+} from './views.js';
 
 export type PublicConversation = {
   id: string;
@@ -76,65 +86,68 @@ export async function postServiceUserMessage(
   let reopened = false;
   // No look-up before writing: a repeated clientRef fails on the unique index and is answered below.
   try {
-    created = await deps.db.tx(async (q) => {
-      const { rows } = await q.query<{
-        last_seq: number;
-        status: string;
-        waiting_since: Date | null;
-        out_of_hours_period_start: Date | null;
-        service_id: string;
-      }>(
-        'SELECT last_seq, status, waiting_since, out_of_hours_period_start, service_id FROM conversations WHERE id = $1 FOR UPDATE',
-        [who.conversationId],
-      );
-      const c = rows[0]!;
-      // The service came from a short-lived cache; a transfer on another node may have moved the
-      // conversation since. Its hours and its team must be the current ones.
-      if (c.service_id !== who.serviceId) throw new MovedService(c.service_id);
-      const { replies, outOfHoursPeriodStart } = autoRepliesFor({
-        service,
-        calendar,
-        now,
-        isFirstMessage: false,
-        lastOutOfHoursPeriodStart: c.out_of_hours_period_start ? new Date(c.out_of_hours_period_start) : null,
-      });
-      const messages: NewMessage[] = [
-        { kind: 'message', authorKind: 'service_user', body: seal(text), clientRef: input.clientRef },
-      ];
-      const reopening = c.status === 'closed';
-      reopened = reopening;
-      if (reopening) {
-        messages.push({ kind: 'event', authorKind: 'system', body: seal('Reopened: the service user wrote again.') });
-      }
-      messages.push(...replies.map((r) => ({ kind: r.kind, authorKind: 'system' as const, body: seal(r.text) })));
-      const startsWaiting = c.waiting_since === null;
-      await q.query(
-        `UPDATE conversations SET last_seq = last_seq + $2, last_message_at = $3,
+    const body = seal(text);
+    created =
+      (await appendPlainMessage(deps, who, { now, body, clientRef: input.clientRef, dueIfNowWaiting, calendar })) ??
+      (await deps.db.tx(async (q) => {
+        const { rows } = await q.query<{
+          last_seq: number;
+          status: string;
+          waiting_since: Date | null;
+          out_of_hours_period_start: Date | null;
+          service_id: string;
+        }>(
+          'SELECT last_seq, status, waiting_since, out_of_hours_period_start, service_id FROM conversations WHERE id = $1 FOR UPDATE',
+          [who.conversationId],
+        );
+        const c = rows[0]!;
+        // The service came from a short-lived cache; a transfer on another node may have moved the
+        // conversation since. Its hours and its team must be the current ones.
+        if (c.service_id !== who.serviceId) throw new MovedService(c.service_id);
+        const { replies, outOfHoursPeriodStart } = autoRepliesFor({
+          service,
+          calendar,
+          now,
+          isFirstMessage: false,
+          lastOutOfHoursPeriodStart: c.out_of_hours_period_start ? new Date(c.out_of_hours_period_start) : null,
+        });
+        const messages: NewMessage[] = [
+          { kind: 'message', authorKind: 'service_user', body, clientRef: input.clientRef },
+        ];
+        const reopening = c.status === 'closed';
+        reopened = reopening;
+        if (reopening) {
+          messages.push({ kind: 'event', authorKind: 'system', body: seal('Reopened: the service user wrote again.') });
+        }
+        messages.push(...replies.map((r) => ({ kind: r.kind, authorKind: 'system' as const, body: seal(r.text) })));
+        const startsWaiting = c.waiting_since === null;
+        await q.query(
+          `UPDATE conversations SET last_seq = last_seq + $2, last_message_at = $3,
            waiting_since = coalesce(waiting_since, $3),
            response_due_at = CASE WHEN $4 THEN $5 ELSE response_due_at END,
            out_of_hours_period_start = $6, ended_by_user_at = NULL,
            status = 'open', closed_at = NULL, closed_by = NULL, outcome = NULL, recorded_in_clinical_record = NULL
          WHERE id = $1`,
-        [
-          who.conversationId,
-          messages.length,
-          now,
-          startsWaiting,
-          startsWaiting ? dueIfNowWaiting : null,
-          outOfHoursPeriodStart,
-        ],
-      );
-      const ids = await insertMessages(q, who.conversationId, c.last_seq + 1, now, messages);
-      await appendAudit(q, {
-        chain: conversationChain(who.conversationId),
-        actorKind: 'service_user',
-        actorId: who.conversationId,
-        action: reopening ? 'conversation.message_reopened' : 'conversation.message',
-        targetKind: 'message',
-        targetId: ids[0]!.id,
-      });
-      return ids;
-    });
+          [
+            who.conversationId,
+            messages.length,
+            now,
+            startsWaiting,
+            startsWaiting ? dueIfNowWaiting : null,
+            outOfHoursPeriodStart,
+          ],
+        );
+        const ids = await insertMessages(q, who.conversationId, c.last_seq + 1, now, messages);
+        await appendAudit(q, {
+          chain: conversationChain(who.conversationId),
+          actorKind: 'service_user',
+          actorId: who.conversationId,
+          action: reopening ? 'conversation.message_reopened' : 'conversation.message',
+          targetKind: 'message',
+          targetId: ids[0]!.id,
+        });
+        return ids;
+      }));
   } catch (err) {
     if (err instanceof MovedService && !retried) {
       await forgetConversationTokens(deps, who.conversationId);
@@ -155,6 +168,66 @@ export async function postServiceUserMessage(
     text,
     sentAt: now.toISOString(),
   };
+}
+
+/**
+ * The common case in one statement (one round trip, atomic on its own): the conversation is open,
+ * still with the service the caller's token named, and needs no automatic reply because the
+ * service is open or its out-of-hours reply already went out in this closed period. Null when any
+ * of that does not hold; the caller then takes the general path, which locks the row and decides.
+ */
+async function appendPlainMessage(
+  deps: Deps,
+  who: ServiceUserContext,
+  m: { now: Date; body: Buffer; clientRef: string; dueIfNowWaiting: Date | null; calendar: ServiceCalendar },
+): Promise<InsertedMessage[] | null> {
+  const openNow = isOpen(m.calendar, m.now);
+  // As autoRepliesFor: a service with no opening times at all has epoch as its period start.
+  const closedSince = openNow ? null : (currentClosedPeriodStart(m.calendar, m.now) ?? new Date(0));
+  const id = randomUUID();
+  const p = new SqlParams();
+  const [conv, now] = [who.conversationId, m.now].map((v) => p.add(v));
+  const sql = `WITH c AS (
+       UPDATE conversations SET last_seq = last_seq + 1, last_message_at = ${now},
+         waiting_since = coalesce(waiting_since, ${now}),
+         response_due_at = CASE WHEN waiting_since IS NULL THEN ${p.add(m.dueIfNowWaiting)}::timestamptz ELSE response_due_at END,
+         ended_by_user_at = NULL
+       WHERE id = ${conv} AND service_id = ${p.add(who.serviceId)} AND status = 'open'
+         AND (${p.add(openNow)}::boolean OR out_of_hours_period_start = ${p.add(closedSince)}::timestamptz)
+       RETURNING last_seq),
+     m AS (
+       INSERT INTO messages (id, conversation_id, seq, kind, author_kind, body_enc, client_ref, created_at)
+       SELECT ${p.add(id)}, ${conv}, c.last_seq, 'message', 'service_user', ${p.add(m.body)}, ${p.add(m.clientRef)}, ${now}
+       FROM c RETURNING id),
+     ${auditCtes(
+       deps.db,
+       {
+         chain: conversationChain(who.conversationId),
+         actorKind: 'service_user',
+         actorId: who.conversationId,
+         action: 'conversation.message',
+         targetKind: 'message',
+         targetId: id,
+       },
+       p,
+       'm',
+     )}
+     SELECT last_seq FROM c`;
+  const { rows } = await deps.db.write<{ last_seq: number }>(sql, p.values);
+  const seq = rows[0]?.last_seq;
+  if (seq === undefined) return null;
+  const row: MessageRow = {
+    id,
+    conversation_id: who.conversationId,
+    seq,
+    kind: 'message',
+    author_kind: 'service_user',
+    author_staff_id: null,
+    author_name_enc: null,
+    body_enc: m.body,
+    created_at: m.now,
+  };
+  return [{ id, seq, row }];
 }
 
 /** The service user says they are done. The team still closes it with an outcome. */

@@ -103,7 +103,17 @@ describe('service user conversation over HTTP', () => {
     const [a, b] = await Promise.all([send('Second', clientRef), send('Second', clientRef)]);
     expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
     expect(a.json<{ id: string }>().id).toBe(b.json<{ id: string }>().id);
+    const conversationId = (await get(token)).json<{ id: string }>().id;
+    const audited = async () =>
+      (
+        await t.deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE chain = $1', [
+          `conversation:${conversationId}`,
+        ])
+      ).rows[0]!.n;
+    const before = await audited();
     expect((await send('Different', clientRef)).statusCode).toBe(409);
+    // The refused write added no audit entry either: message and audit are one statement.
+    expect(await audited()).toBe(before);
     const texts = (await get(token)).json<{ messages: { text: string }[] }>().messages.map((m) => m.text);
     expect(texts.filter((x) => x === 'Second')).toHaveLength(1);
   });

@@ -33,6 +33,12 @@ describe('team inbox', () => {
     post: (url: string, payload: unknown = {}) =>
       t.app.inject({ method: 'POST', url, headers: { cookie }, payload: payload as object }),
   });
+  const auditEntries = async (conversationId: string) =>
+    (
+      await t.deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE chain = $1', [
+        `conversation:${conversationId}`,
+      ])
+    ).rows[0]!.n;
   const publicGet = (token: string) =>
     t.app.inject({ method: 'GET', url: '/api/public/conversation', headers: { authorization: `Bearer ${token}` } });
 
@@ -135,8 +141,11 @@ describe('team inbox', () => {
     const again = await nurse.post(`/api/staff/conversations/${id}/messages`, { message: 'Hello there', clientRef });
     expect(again.statusCode).toBe(201);
     expect(again.json<{ id: string }>().id).toBe(first.json<{ id: string }>().id);
+    const auditedBefore = await auditEntries(id);
     const reused = await nurse.post(`/api/staff/conversations/${id}/notes`, { message: 'Hello there', clientRef });
     expect(reused.statusCode).toBe(409);
+    // The message, its read marker and its audit entry are one statement: a refused write leaves none of them.
+    expect(await auditEntries(id)).toBe(auditedBefore);
     // A retry that arrives after the conversation was closed still gets its first answer.
     await nurse.post(`/api/staff/conversations/${id}/close`, {
       outcome: 'Advice given',
@@ -151,6 +160,7 @@ describe('team inbox', () => {
     ).toBe(409);
     const detail = (await nurse.get(`/api/staff/conversations/${id}`)).json<Detail>();
     expect(detail.messages.filter((m) => m.text === 'Hello there')).toHaveLength(1);
+    expect(detail.messages.some((m) => m.text === 'New')).toBe(false);
   });
 
   it('counts unread per person and clears on read', async () => {

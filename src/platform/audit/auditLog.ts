@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Db, Queryable } from '../db/types.js';
 import { asBuffer } from '../db/types.js';
+import { SqlParams } from '../db/sqlParams.js';
 
 /**
  * Chains: an organisation's own events (sign-ins, administration, the start of each conversation)
@@ -78,18 +79,20 @@ function hmacPads(key: Buffer): { ipad: Buffer; opad: Buffer } {
   return { ipad: Buffer.from(block.map((b) => b ^ 0x36)), opad: Buffer.from(block.map((b) => b ^ 0x5c)) };
 }
 
-function auditKeyOf(q: Queryable): Buffer {
+function auditKeyOf(q: Pick<Queryable, 'context'>): Buffer {
   const key = q.context.auditKey;
   if (!key) throw new Error('audit key not loaded: build() loads it before serving');
   return key;
 }
 
 /**
- * Appends to the entry's chain inside the caller's transaction, so the audit record commits or
- * rolls back with the change it describes. One statement: the upsert advances the chain head
- * under its row lock (serialising writers of that chain only) and the entry is written from it.
+ * The audit append as two CTEs (`audit_head`, `audit_entry`), for embedding in a larger statement
+ * so that a change and its audit record are written together in one round trip. The head upsert
+ * advances the chain under its row lock (serialising writers of that chain only) and the entry is
+ * written from it. With `onlyIf` (the name of an earlier CTE) nothing is appended unless that CTE
+ * returned a row, so a write that matched nothing leaves no audit record.
  */
-export async function appendAudit(q: Queryable, entry: AuditEntry): Promise<void> {
+export function auditCtes(q: Pick<Queryable, 'context'>, entry: AuditEntry, p: SqlParams, onlyIf?: string): string {
   const { ipad, opad } = hmacPads(auditKeyOf(q));
   // Millisecond precision: what JavaScript dates and timestamptz both hold exactly.
   const e: Omit<Stored, 'position'> = {
@@ -103,31 +106,29 @@ export async function appendAudit(q: Queryable, entry: AuditEntry): Promise<void
     ip: entry.ip ?? null,
     reason: entry.reason ?? null,
   };
-  await q.query(
-    `WITH head AS (
+  const [chain, genesis, bytes, inner, outer] = [e.chain, GENESIS_HASH, canonical(e), ipad, opad].map((v) => p.add(v));
+  const values = [e.at, e.actor_kind, e.actor_id, e.action, e.target_kind, e.target_id, e.ip, e.reason]
+    .map((v) => p.add(v))
+    .join(', ');
+  return `audit_head AS (
        INSERT INTO audit_heads AS h (chain, position, prev_hash, hash)
-       VALUES ($1, 1, $10::bytea, sha256($13::bytea || sha256($12::bytea || $10::bytea || $11::bytea)))
+       SELECT ${chain}, 1, ${genesis}::bytea, sha256(${outer}::bytea || sha256(${inner}::bytea || ${genesis}::bytea || ${bytes}::bytea))
+       ${onlyIf ? `FROM (SELECT 1 FROM ${onlyIf} LIMIT 1) AS guard` : ''}
        ON CONFLICT (chain) DO UPDATE SET position = h.position + 1, prev_hash = h.hash,
-         hash = sha256($13::bytea || sha256($12::bytea || h.hash || $11::bytea))
-       RETURNING position, prev_hash, hash)
-     INSERT INTO audit_log (chain, position, at, actor_kind, actor_id, action, target_kind, target_id, ip, reason, prev_hash, hash)
-     SELECT $1, head.position, $2, $3, $4, $5, $6, $7, $8, $9, head.prev_hash, head.hash FROM head`,
-    [
-      e.chain,
-      e.at,
-      e.actor_kind,
-      e.actor_id,
-      e.action,
-      e.target_kind,
-      e.target_id,
-      e.ip,
-      e.reason,
-      GENESIS_HASH,
-      canonical(e),
-      ipad,
-      opad,
-    ],
-  );
+         hash = sha256(${outer}::bytea || sha256(${inner}::bytea || h.hash || ${bytes}::bytea))
+       RETURNING position, prev_hash, hash),
+     audit_entry AS (
+       INSERT INTO audit_log (chain, position, at, actor_kind, actor_id, action, target_kind, target_id, ip, reason, prev_hash, hash)
+       SELECT ${chain}, audit_head.position, ${values}, audit_head.prev_hash, audit_head.hash FROM audit_head)`;
+}
+
+/**
+ * Appends to the entry's chain inside the caller's transaction, so the audit record commits or
+ * rolls back with the change it describes.
+ */
+export async function appendAudit(q: Queryable, entry: AuditEntry): Promise<void> {
+  const p = new SqlParams();
+  await q.query(`WITH ${auditCtes(q, entry, p)} SELECT 1`, p.values);
 }
 
 /** Audits outside any other write, e.g. a read of a transcript. */

@@ -18,9 +18,11 @@ export async function openPglite(dataDir?: string): Promise<Db> {
       return { rows: r.rows, rowCount: r.affectedRows || r.rows.length };
     },
   });
+  const db = wrap(pg);
   return {
     kind: 'pglite',
-    ...wrap(pg),
+    ...db,
+    write: (sql, params) => db.query(sql, params),
     // PGlite is a single connection: its transaction() holds the connection for the duration,
     // so concurrent callers queue behind it exactly as they would wait on a row lock.
     tx: (fn) => pg.transaction((tx) => fn(wrap(tx))),

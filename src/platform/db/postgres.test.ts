@@ -22,6 +22,7 @@ describe.skipIf(process.env.CONFIDE_TEST_DB !== 'postgres')('PostgreSQL pool und
     const second = db.tx(async (q) => (await q.query<{ n: number }>('SELECT 2 AS n')).rows[0]!.n);
     await new Promise((r) => setTimeout(r, 50));
     await expect(db.tx(async () => 3)).rejects.toBeInstanceOf(ServiceUnavailable);
+    await expect(db.write('SELECT 3', [])).rejects.toBeInstanceOf(ServiceUnavailable);
     const read = db.query<{ n: number }>('SELECT 4 AS n');
     release();
     await first;

@@ -72,6 +72,10 @@ export function openPostgres(connectionString: string, opts: { max?: number; max
         client.release();
       }
     },
+    async write(sql, params) {
+      if (pool.waitingCount >= maxWaitingWrites) throw new ServiceUnavailable();
+      return query(pool, sql, params);
+    },
     async exec(sql) {
       await pool.query(sql);
     },

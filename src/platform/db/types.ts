@@ -21,6 +21,11 @@ export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs fn in one transaction; any throw rolls back, so nothing is half-written. */
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * One self-contained write statement (its CTEs make it atomic on its own): a hot path's whole
+   * change in one round trip, with no BEGIN or COMMIT. Refused under overload as tx is.
+   */
+  write<T = Row>(sql: string, params: readonly unknown[]): Promise<QueryResult<T>>;
   close(): Promise<void>;
 }
 
