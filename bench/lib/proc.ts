@@ -29,14 +29,20 @@ export function readRssMb(pid: number): number | null {
   }
 }
 
-/** User + system CPU seconds the process has used so far (its own threads, not children), or null. */
-export function readCpuSeconds(pid: number): number | null {
+/**
+ * User + system CPU seconds the process has used so far (its own threads), or null. With
+ * `reapedChildren`, also the CPU of children that have exited and been waited for.
+ */
+export function readCpuSeconds(pid: number, opts: { reapedChildren?: boolean } = {}): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which is in parentheses and may itself contain spaces.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Field n of the full line is index n - 3 here (state, field 3, is index 0): utime 14 → 11, stime 15 → 12.
-    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
+    // Field n of the full line is index n - 3 here (state, field 3, is index 0): utime 14 → 11,
+    // stime 15 → 12, cutime 16 → 13, cstime 17 → 14.
+    const own = Number(fields[11]) + Number(fields[12]);
+    const children = opts.reapedChildren ? Number(fields[13]) + Number(fields[14]) : 0;
+    return (own + children) / ticksPerSecond();
   } catch {
     return null;
   }
@@ -44,8 +50,8 @@ export function readCpuSeconds(pid: number): number | null {
 
 /**
  * CPU seconds used so far by every process named `postgres` on this machine (backends, WAL writer,
- * checkpointer…). Backends that exit between two readings are lost, so take differences over a
- * window in which the connection pools stay open. Null where /proc is unreadable.
+ * checkpointer…), including backends that have exited since PostgreSQL started. Null where /proc
+ * is unreadable.
  */
 export function readPostgresCpuSeconds(): number | null {
   let total = 0;
@@ -63,7 +69,9 @@ export function readPostgresCpuSeconds(): number | null {
     } catch {
       continue;
     }
-    const s = readCpuSeconds(Number(e));
+    // The postmaster's reaped-children time holds backends that exited during the run, e.g. pool
+    // connections closed while idle; without it their CPU would vanish from the difference.
+    const s = readCpuSeconds(Number(e), { reapedChildren: true });
     if (s !== null) {
       total += s;
       found = true;
