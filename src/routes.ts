@@ -4,6 +4,7 @@ import { chatRoutes } from './chat/routes.js';
 import { identityRoutes, installStaffSessions } from './identity/routes.js';
 import { adminRoutes } from './organisations/admin/routes.js';
 import { organisationRoutes } from './organisations/routes.js';
+import { outboundRoutes } from './outbound/routes.js';
 
 /** Every domain's routes, registered in one place so the API surface is easy to see. */
 export async function registerDomains(app: FastifyInstance): Promise<void> {
@@ -13,4 +14,5 @@ export async function registerDomains(app: FastifyInstance): Promise<void> {
   await app.register(adminRoutes);
   await app.register(chatRoutes);
   await app.register(liveRoutes);
+  await app.register(outboundRoutes);
 }

@@ -113,10 +113,6 @@ export class KeyRing {
   }
 
   /**
-   * Keyed HMAC for exact-match lookups (e.g. staff email, resume code). The key is derived from
-   * the platform data key, so it survives master key rotation.
-   */
-  /**
    * The key of the audit log's HMAC chain. Derived from the platform data key like the lookup key,
    * so it survives master key rotation, and never stored: rewriting the chain needs the master key.
    */
@@ -125,6 +121,19 @@ export class KeyRing {
     return Buffer.from(hkdfSync('sha256', dk.key, Buffer.alloc(0), 'confide audit chain v1', 32));
   }
 
+  /**
+   * A key for one purpose (e.g. signing API access tokens), derived from the platform data key
+   * like the lookup and audit keys: never stored, and the same on every node.
+   */
+  async derivedKey(purpose: string): Promise<Buffer> {
+    const dk = await this.activeKey(PLATFORM_SCOPE);
+    return Buffer.from(hkdfSync('sha256', dk.key, Buffer.alloc(0), `confide ${purpose} v1`, 32));
+  }
+
+  /**
+   * Keyed HMAC for exact-match lookups (e.g. staff email, resume code). The key is derived from
+   * the platform data key, so it survives master key rotation.
+   */
   async lookupHmac(value: string): Promise<Buffer> {
     if (!this.lookupKey) {
       const dk = await this.activeKey(PLATFORM_SCOPE);

@@ -1,0 +1,9 @@
+import type { FastifyInstance } from 'fastify';
+import { tokenRoutes } from './auth/tokenRoute.js';
+import { apiClientAdminRoutes } from './clients/adminRoutes.js';
+
+/** The outbound messaging domain: client administration, the token endpoint and the FHIR API. */
+export async function outboundRoutes(app: FastifyInstance): Promise<void> {
+  await app.register(apiClientAdminRoutes);
+  await app.register(tokenRoutes);
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import type { Deps } from '../platform/deps.js';
+import { makeOrganisation, makeStaff, unique } from '../testing/factories.js';
+import { loginAs } from '../testing/login.js';
+
+/**
+ * Test parties of the outbound API: an organisation admin who registers a sending system with a
+ * real RSA key pair, and helpers that sign client assertions as that system would.
+ */
+export type TestSender = {
+  id: string;
+  apiKey: string;
+  odsCode: string;
+  kid: string;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+  adminCookie: string;
+  organisationId: string;
+};
+
+export async function rsaKeyPair(kid: string): Promise<{ privateKey: CryptoKey; publicJwk: JWK }> {
+  const { privateKey, publicKey } = await generateKeyPair('RS512', { modulusLength: 2048, extractable: true });
+  return { privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS512', use: 'sig' } };
+}
+
+export async function makeSender(
+  app: FastifyInstance,
+  deps: Deps,
+  opts: { allowedLinkDomains?: string[]; rateLimitPerMinute?: number; callbackUrl?: string } = {},
+): Promise<TestSender> {
+  const org = await makeOrganisation(deps);
+  const admin = await makeStaff(deps, org.id, { isOrgAdmin: true });
+  const adminCookie = await loginAs(app, admin);
+  const kid = unique('kid-');
+  const { privateKey, publicJwk } = await rsaKeyPair(kid);
+  const odsCode = unique('Y')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '')
+    .slice(0, 10);
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/admin/api-clients',
+    headers: { cookie: adminCookie },
+    payload: {
+      name: `Sender ${odsCode}`,
+      odsCode,
+      allowedLinkDomains: opts.allowedLinkDomains ?? ['www.nhs.uk'],
+      rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
+      ...(opts.callbackUrl ? { callbackUrl: opts.callbackUrl } : {}),
+      jwks: { keys: [publicJwk] },
+    },
+  });
+  if (res.statusCode !== 201) throw new Error(`makeSender: ${res.statusCode} ${res.body}`);
+  const body = res.json<{ id: string; apiKey: string }>();
+  return { id: body.id, apiKey: body.apiKey, odsCode, kid, privateKey, publicJwk, adminCookie, organisationId: org.id };
+}
+
+/** A client assertion as the NHS API platform asks for it; `change` bends one rule per test. */
+export async function signAssertion(
+  sender: Pick<TestSender, 'apiKey' | 'kid' | 'privateKey'>,
+  tokenUrl: string,
+  change: { iss?: string; sub?: string; aud?: string; jti?: string; expInSeconds?: number; kid?: string } = {},
+): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'RS512', typ: 'JWT', kid: change.kid ?? sender.kid })
+    .setIssuer(change.iss ?? sender.apiKey)
+    .setSubject(change.sub ?? sender.apiKey)
+    .setAudience(change.aud ?? tokenUrl)
+    .setJti(change.jti ?? randomUUID())
+    .setExpirationTime(now + (change.expInSeconds ?? 240))
+    .sign(sender.privateKey);
+}
+
+export function tokenForm(assertion: string, overrides: Record<string, string> = {}): string {
+  return new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: assertion,
+    ...overrides,
+  }).toString();
+}
+
+/** Signs in as the sender and returns a bearer token for the FHIR routes. */
+export async function accessTokenFor(app: FastifyInstance, sender: TestSender): Promise<string> {
+  const tokenUrl = new URL('/oauth2/token', app.deps.config.publicUrl).toString();
+  const res = await app.inject({
+    method: 'POST',
+    url: '/oauth2/token',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: tokenForm(await signAssertion(sender, tokenUrl)),
+  });
+  if (res.statusCode !== 200) throw new Error(`accessTokenFor: ${res.statusCode} ${res.body}`);
+  return res.json<{ access_token: string }>().access_token;
+}
