@@ -111,9 +111,16 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Fa
       info: {
         title: 'Confide API',
         version: '0.1.0',
-        description: 'Confidential conversations between service users and clinical teams.',
+        description:
+          'Confidential conversations between service users and clinical teams, and outbound messages to patients through an NHS App–compatible FHIR API.',
       },
-      components: { securitySchemes: { staffSession: { type: 'apiKey', in: 'cookie', name: 'confide_session' } } },
+      components: {
+        securitySchemes: {
+          staffSession: { type: 'apiKey', in: 'cookie', name: 'confide_session' },
+          // Access tokens from POST /oauth2/token (signed-JWT client credentials).
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

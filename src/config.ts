@@ -25,6 +25,11 @@ export type Config = {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Seeds and prints demo credentials at start. Never enable on a live service. */
   demo: boolean;
+  /**
+   * Lets organisation admins enrol test patients (NHS numbers starting 999) through the admin API.
+   * Always on in demo mode.
+   */
+  testPatients: boolean;
   /** Sets the Secure flag on cookies; off only for plain-http local development. */
   secureCookies: boolean;
   sessionIdleMinutes: number;
@@ -129,6 +134,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     logLevel: logLevel as Config['logLevel'],
     demo,
+    testPatients: bool('TEST_PATIENTS', false),
     secureCookies: bool('SECURE_COOKIES', nodeEnv === 'production'),
     sessionIdleMinutes: int('SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
     sessionAbsoluteHours: int('SESSION_ABSOLUTE_HOURS', 12, 1, 7 * 24),

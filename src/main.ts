@@ -6,7 +6,7 @@
 import './platform/runtime/gcTuning.js';
 import { build } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { seedDemo } from './demo/seedDemo.js';
+import { DEMO_PATIENTS, seedDemo } from './demo/seedDemo.js';
 import { verifyAudit } from './platform/audit/auditLog.js';
 import { KeyRing, rotateKeys } from './platform/crypto/keyring.js';
 import { loadMasterKeys } from './platform/crypto/masterKeys.js';
@@ -43,7 +43,9 @@ async function start(config: Config): Promise<void> {
     process.stdout.write(
       `\nConfide demo is running.\n  Service user pages: ${creds.servicePaths.map((p) => base + p).join('  ')}\n` +
         `  Staff console:      ${base}/staff/login\n  Clinician login:    ${creds.email}\n` +
-        `  Supervisor login:   ${creds.supervisorEmail}\n  Password (both):    ${creds.password}\n  API documentation:  ${base}/docs\n\n`,
+        `  Supervisor login:   ${creds.supervisorEmail}\n  Password (both):    ${creds.password}\n` +
+        `  Test patients:      ${DEMO_PATIENTS.map((p) => `${p.nhsNumber} (${p.identityLevel})`).join(', ')}\n` +
+        `  API documentation:  ${base}/docs\n\n`,
     );
   }
   let closing = false;

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { liveRoutes } from './chat/live.js';
 import { chatRoutes } from './chat/routes.js';
 import { identityRoutes, installStaffSessions } from './identity/routes.js';
+import { testPatientRoutes } from './identity/testPatientRoutes.js';
 import { adminRoutes } from './organisations/admin/routes.js';
 import { organisationRoutes } from './organisations/routes.js';
 import { outboundRoutes } from './outbound/routes.js';
@@ -14,5 +15,6 @@ export async function registerDomains(app: FastifyInstance): Promise<void> {
   await app.register(adminRoutes);
   await app.register(chatRoutes);
   await app.register(liveRoutes);
+  await app.register(testPatientRoutes);
   await app.register(outboundRoutes);
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { enrolPatient } from '../identity/patients.js';
 import { createStaffAccount } from '../identity/staffAccounts.js';
 import { createOrganisation } from '../organisations/organisations.js';
 import { createService } from '../organisations/services.js';
@@ -15,6 +16,22 @@ const WEEKDAYS_0830_1700: WeeklyPeriod[] = ([1, 2, 3, 4, 5] as const).map((day) 
   end: '17:00',
 }));
 
+/**
+ * Test patients for the outbound API, with NHS numbers from the 999 range kept for testing. The
+ * last is only identity level P5, so messages to it are rejected ("NHS number not found").
+ */
+export const DEMO_PATIENTS = [
+  {
+    nhsNumber: '9990000018',
+    identityLevel: 'P9',
+    name: 'Jo Bloggs',
+    email: 'jo.bloggs@demo.confide.local',
+    phone: '07700 900001',
+  },
+  { nhsNumber: '9990000026', identityLevel: 'P9', name: 'Sam Smith' },
+  { nhsNumber: '9990000034', identityLevel: 'P5', name: 'Lee Jones' },
+] as const;
+
 export type DemoCredentials = { email: string; password: string; supervisorEmail: string; servicePaths: string[] };
 
 /**
@@ -24,6 +41,8 @@ export type DemoCredentials = { email: string; password: string; supervisorEmail
  */
 export async function seedDemo(deps: Deps): Promise<DemoCredentials> {
   const file = path.join(deps.config.dataDir, 'demo-credentials.json');
+  // Upserts: a data folder seeded before test patients existed gains them too.
+  for (const patient of DEMO_PATIENTS) await enrolPatient(deps, patient);
   const existing = await deps.db.query('SELECT 1 FROM organisations WHERE ods_code = $1', [DEMO_ODS_CODE]);
   if (existing.rows.length > 0 && existsSync(file)) {
     return JSON.parse(readFileSync(file, 'utf8')) as DemoCredentials;

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { tokenRoutes } from './auth/tokenRoute.js';
 import { apiClientAdminRoutes } from './clients/adminRoutes.js';
+import { fhirRoutes } from './fhir/routes.js';
 
 /** The outbound messaging domain: client administration, the token endpoint and the FHIR API. */
 export async function outboundRoutes(app: FastifyInstance): Promise<void> {
   await app.register(apiClientAdminRoutes);
   await app.register(tokenRoutes);
+  await app.register(fhirRoutes);
 }

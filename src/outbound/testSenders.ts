@@ -95,3 +95,38 @@ export async function accessTokenFor(app: FastifyInstance, sender: TestSender): 
   if (res.statusCode !== 200) throw new Error(`accessTokenFor: ${res.statusCode} ${res.body}`);
   return res.json<{ access_token: string }>().access_token;
 }
+
+/** A random NHS number with a valid Modulus 11 check digit, in the 999 range kept for testing. */
+export function testNhsNumber(): string {
+  for (;;) {
+    const nine = [9, 9, 9, ...Array.from({ length: 6 }, () => Math.floor(Math.random() * 10))];
+    const sum = nine.reduce((s, d, i) => s + d * (10 - i), 0);
+    const check = 11 - (sum % 11);
+    if (check === 10) continue;
+    return [...nine, check === 11 ? 0 : check].join('');
+  }
+}
+
+/** An in-app CommunicationRequest as the NHS App API's own example has it. */
+export function inAppRequest(
+  nhsNumber: string,
+  odsCode: string,
+  change: { content?: string; identifiers?: { system: string; value: string }[] } = {},
+): Record<string, unknown> {
+  return {
+    resourceType: 'CommunicationRequest',
+    identifier: change.identifiers ?? [],
+    status: 'active',
+    payload: [
+      {
+        contentString:
+          change.content ?? 'You have a new appointment. Open [your appointments](https://www.nhs.uk/appointments).',
+      },
+    ],
+    recipient: [{ type: 'Patient', identifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: nhsNumber } }],
+    requester: {
+      type: 'Organization',
+      identifier: { system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: odsCode },
+    },
+  };
+}

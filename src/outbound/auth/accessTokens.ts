@@ -27,16 +27,22 @@ export function issueAccessToken(key: Buffer, clientId: string, now: Date): { to
   return { token: `${payload.toString('base64url')}.${mac(key, payload).toString('base64url')}`, expiresAt };
 }
 
-/** The client id of a genuine, unexpired token; null for anything else. */
-export function verifyAccessToken(key: Buffer, token: string, now: Date): string | null {
-  if (token.length > 200) return null;
+export type TokenCheck = { valid: true; clientId: string } | { valid: false; expired: boolean };
+const FORGED: TokenCheck = { valid: false, expired: false };
+
+/** The client of a genuine, unexpired token; for anything else, whether it was merely expired. */
+export function verifyAccessToken(key: Buffer, token: string, now: Date): TokenCheck {
+  if (token.length > 200) return FORGED;
   const dot = token.indexOf('.');
-  if (dot < 0) return null;
+  if (dot < 0) return FORGED;
   const payload = Buffer.from(token.slice(0, dot), 'base64url');
   const given = Buffer.from(token.slice(dot + 1), 'base64url');
-  if (payload.length !== 31 || given.length !== 32 || payload.readUInt8(0) !== VERSION) return null;
-  if (!timingSafeEqual(given, mac(key, payload))) return null;
-  if (payload.readUIntBE(17, 6) * 1000 <= now.getTime()) return null;
+  if (payload.length !== 31 || given.length !== 32 || payload.readUInt8(0) !== VERSION) return FORGED;
+  if (!timingSafeEqual(given, mac(key, payload))) return FORGED;
+  if (payload.readUIntBE(17, 6) * 1000 <= now.getTime()) return { valid: false, expired: true };
   const h = payload.subarray(1, 17).toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  return {
+    valid: true,
+    clientId: `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`,
+  };
 }

@@ -10,14 +10,19 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 export function installStrictJsonParser(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    let text: string;
-    try {
-      text = strictUtf8.decode(body as Buffer);
-    } catch {
-      done(new Invalid('Request body is not valid UTF-8.', 'invalid_utf8'), undefined);
-      return;
-    }
-    void parseJson(request, text, done);
-  });
+  // FHIR clients send application/fhir+json; it is the same JSON under the same rules.
+  app.addContentTypeParser(
+    ['application/json', 'application/fhir+json'],
+    { parseAs: 'buffer' },
+    (request, body, done) => {
+      let text: string;
+      try {
+        text = strictUtf8.decode(body as Buffer);
+      } catch {
+        done(new Invalid('Request body is not valid UTF-8.', 'invalid_utf8'), undefined);
+        return;
+      }
+      void parseJson(request, text, done);
+    },
+  );
 }
