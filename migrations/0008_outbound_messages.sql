@@ -27,6 +27,8 @@ CREATE TABLE outbound_messages (
   campaign_id text,
   resource_enc bytea NOT NULL,
   status text NOT NULL,
+  -- The Bundle a message arrived in, so the audit entry of a bulk send names its messages.
+  bundle_id uuid,
   created_at timestamptz NOT NULL,
   read_at timestamptz,
   UNIQUE (client_id, request_id)

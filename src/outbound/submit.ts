@@ -22,7 +22,7 @@ export function outboundChain(clientId: string, messageId: string): string {
 export type Accepted = { id: string; resource: CommunicationRequestResource; repeated: boolean };
 
 /** The keyed hash that tells a retry (same request-id, same request) from a reused request-id. */
-async function requestHmac(deps: Pick<Deps, 'keyring'>, input: CommunicationInput): Promise<Buffer> {
+export async function requestHmac(deps: Pick<Deps, 'keyring'>, input: CommunicationInput): Promise<Buffer> {
   return deps.keyring.lookupHmac(`outbound-request:${JSON.stringify(input)}`);
 }
 

@@ -3,8 +3,10 @@ import { Type } from 'typebox';
 import { recordAudit } from '../../platform/audit/auditLog.js';
 import { FHIR_JSON, installFhirErrorHandler } from '../../platform/fhir/fhirErrors.js';
 import { FhirError, issue } from '../../platform/fhir/operationOutcome.js';
+import { receiptReportRoutes } from '../receipts/reportRoutes.js';
 import { submitCommunicationRequest, outboundChain } from '../submit.js';
 import { bearerAuthenticator, requireApiClient } from './bearerAuth.js';
+import { bulkRoute } from './bulkRoute.js';
 import type { CommunicationRequestResource } from './communicationResource.js';
 import { CHANNEL_PATH, type Channel } from './systems.js';
 
@@ -37,6 +39,10 @@ export async function fhirRoutes(app: FastifyInstance): Promise<void> {
     max: (request: FastifyRequest) => requireApiClient(request).rateLimitPerMinute,
     timeWindow: 60_000,
   };
+
+  // Child plugins inherit the bearer check, the error handler and the limit's hook order.
+  await app.register(receiptReportRoutes, { rateLimit });
+  await app.register(bulkRoute, { rateLimit });
 
   for (const channel of ['in_app', 'notification'] as const satisfies Channel[]) {
     const path = CHANNEL_PATH[channel];

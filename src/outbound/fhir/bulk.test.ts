@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enrolPatient } from '../../identity/patients.js';
+import { verifyAudit } from '../../platform/audit/auditLog.js';
+import { buildTestApp, type TestApp } from '../../testing/testApp.js';
+import { accessTokenFor, inAppRequest, makeSender, testNhsNumber, type TestSender } from '../testSenders.js';
+
+const BULK = '/communication/in-app/FHIR/R4';
+const REQUEST_ID = 'https://fhir.nhs.uk/NHSApp/request-id';
+type Entry = { response: { status: string; location?: string; outcome?: { issue: { diagnostics: string }[] } } };
+type BatchResponse = { resourceType: string; type: string; entry: Entry[] };
+
+describe('POST /communication/in-app/FHIR/R4 (batch Bundle)', () => {
+  let t: TestApp;
+  let sender: TestSender;
+  let token: string;
+  let p9: string;
+  beforeAll(async () => {
+    t = await buildTestApp();
+    sender = await makeSender(t.app, t.deps);
+    token = await accessTokenFor(t.app, sender);
+    p9 = testNhsNumber();
+    await enrolPatient(t.deps, { nhsNumber: p9, identityLevel: 'P9' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const bundle = (resources: unknown[]) => ({
+    resourceType: 'Bundle',
+    type: 'batch',
+    entry: resources.map((resource) => ({ resource, request: { method: 'POST', url: 'CommunicationRequest' } })),
+  });
+  const post = (body: unknown) =>
+    t.app.inject({
+      method: 'POST',
+      url: BULK,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' },
+      payload: JSON.stringify(body),
+    });
+  const idOf = (e: Entry) => e.response.location!.split('/')[1]!;
+
+  it('accepts good entries and answers bad ones, one response per entry in order', async () => {
+    const unknown = testNhsNumber();
+    const res = await post(
+      bundle([
+        inAppRequest(p9, sender.odsCode),
+        inAppRequest('9903002158', sender.odsCode),
+        inAppRequest(unknown, sender.odsCode),
+        inAppRequest(p9, 'B82041'),
+        { resourceType: 'Patient' },
+      ]),
+    );
+    expect(res.statusCode).toBe(200);
+    const out = res.json<BatchResponse>();
+    expect(out).toMatchObject({ resourceType: 'Bundle', type: 'batch-response' });
+    expect(out.entry.map((e) => e.response.status)).toEqual([
+      '201 Created',
+      '400 Bad Request',
+      '201 Created',
+      '403 Forbidden',
+      '400 Bad Request',
+    ]);
+    expect(out.entry[1]!.response.outcome!.issue[0]!.diagnostics).toBe('NHS Number is invalid');
+    const receipts = await t.deps.db.query<{ message_id: string; code: string }>(
+      'SELECT message_id, code FROM outbound_receipts WHERE message_id = ANY($1::uuid[])',
+      [[idOf(out.entry[0]!), idOf(out.entry[2]!)]],
+    );
+    const byId = new Map(receipts.rows.map((r) => [r.message_id, r.code]));
+    expect(byId.get(idOf(out.entry[0]!))).toBe('Delivered');
+    expect(byId.get(idOf(out.entry[2]!))).toBe('Rejected');
+    // The stored message reads back at its location, like a single send.
+    const read = await t.app.inject({
+      method: 'GET',
+      url: `${BULK}/${out.entry[0]!.response.location!}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(read.statusCode).toBe(200);
+    expect(await verifyAudit(t.deps.db, await t.deps.keyring.auditKey())).toMatchObject({ ok: true });
+  });
+
+  it('writes thousands of messages across chunks and audits the Bundle', async () => {
+    const n = 4_500;
+    const res = await post(
+      bundle(Array.from({ length: n }, (_, i) => inAppRequest(i % 3 ? p9 : testNhsNumber(), sender.odsCode))),
+    );
+    const out = res.json<BatchResponse>();
+    expect(out.entry).toHaveLength(n);
+    expect(out.entry.every((e) => e.response.status === '201 Created')).toBe(true);
+    const ids = out.entry.map(idOf);
+    expect(new Set(ids).size).toBe(n);
+    const { rows } = await t.deps.db.query<{ n: number; bundles: number }>(
+      'SELECT count(*)::int AS n, count(DISTINCT bundle_id)::int AS bundles FROM outbound_messages WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+    expect(rows[0]).toEqual({ n, bundles: 1 });
+    const audits = await t.deps.db.query<{ reason: string }>(
+      "SELECT reason FROM audit_log WHERE action = 'outbound.bundle' AND actor_id = $1",
+      [sender.id],
+    );
+    const total = audits.rows.reduce((s, r) => s + Number(/^(\d+) messages/.exec(r.reason)![1]), 0);
+    expect(total).toBeGreaterThanOrEqual(n);
+  });
+
+  it('answers request-id repeats within and across Bundles with the first result, and conflicts with 409', async () => {
+    const rid = randomUUID();
+    const same = inAppRequest(p9, sender.odsCode, { identifiers: [{ system: REQUEST_ID, value: rid }] });
+    const other = inAppRequest(p9, sender.odsCode, {
+      content: 'Different',
+      identifiers: [{ system: REQUEST_ID, value: rid }],
+    });
+    const first = (await post(bundle([same, same, other]))).json<BatchResponse>();
+    expect(first.entry.map((e) => e.response.status)).toEqual(['201 Created', '201 Created', '409 Conflict']);
+    expect(idOf(first.entry[1]!)).toBe(idOf(first.entry[0]!));
+    const again = (await post(bundle([same, other]))).json<BatchResponse>();
+    expect(again.entry.map((e) => e.response.status)).toEqual(['201 Created', '409 Conflict']);
+    expect(idOf(again.entry[0]!)).toBe(idOf(first.entry[0]!));
+    const { rows } = await t.deps.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM outbound_messages WHERE client_id = $1 AND request_id = $2',
+      [sender.id, rid],
+    );
+    expect(rows[0]!.n).toBe(1);
+  });
+
+  it('refuses what is not a batch Bundle, or too large a one, as a whole', async () => {
+    const cases: [unknown, string][] = [
+      [{ resourceType: 'Bundle', type: 'transaction', entry: [] }, "Bundle type must be 'batch'"],
+      [{ resourceType: 'Bundle', type: 'batch', entry: [] }, 'Not specified'],
+      [inAppRequest(p9, sender.odsCode), 'A Bundle is expected'],
+      [
+        { resourceType: 'Bundle', type: 'batch', entry: Array.from({ length: 50_001 }, () => ({})) },
+        'Exceeds maximum length',
+      ],
+    ];
+    for (const [body, diagnostics] of cases) {
+      const res = await post(body);
+      expect(res.statusCode).toBe(400);
+      expect(res.json<{ issue: { diagnostics: string }[] }>().issue[0]!.diagnostics).toContain(diagnostics);
+    }
+    const entries = await post({
+      resourceType: 'Bundle',
+      type: 'batch',
+      entry: [
+        { resource: inAppRequest(p9, sender.odsCode), request: { method: 'DELETE', url: 'CommunicationRequest' } },
+        'x',
+      ],
+    });
+    expect(entries.json<BatchResponse>().entry.map((e) => e.response.status)).toEqual([
+      '400 Bad Request',
+      '400 Bad Request',
+    ]);
+    const noToken = await t.app.inject({ method: 'POST', url: BULK, payload: bundle([]) });
+    expect(noToken.statusCode).toBe(401);
+  });
+});
