@@ -14,7 +14,10 @@ CREATE TABLE api_clients (
   callback_secret_enc bytea,
   created_at timestamptz NOT NULL,
   created_by uuid NOT NULL REFERENCES staff (id),
-  disabled_at timestamptz
+  disabled_at timestamptz,
+  -- Access tokens issued before this are refused: set when a key is revoked, so a token obtained
+  -- with a leaked key dies with the key.
+  tokens_valid_after timestamptz
 );
 CREATE INDEX api_clients_by_organisation ON api_clients (organisation_id);
 

@@ -117,6 +117,7 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Fa
       components: {
         securitySchemes: {
           staffSession: { type: 'apiKey', in: 'cookie', name: 'confide_session' },
+          patientSession: { type: 'apiKey', in: 'cookie', name: 'confide_patient' },
           // Access tokens from POST /oauth2/token (signed-JWT client credentials).
           bearer: { type: 'http', scheme: 'bearer' },
         },

@@ -5,6 +5,7 @@
  */
 import './platform/runtime/gcTuning.js';
 import { build } from './app.js';
+import { startCallbackRunner } from './outbound/callbacks/callbackRunner.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DEMO_PATIENTS, seedDemo } from './demo/seedDemo.js';
 import { verifyAudit } from './platform/audit/auditLog.js';
@@ -48,6 +49,7 @@ async function start(config: Config): Promise<void> {
         `  API documentation:  ${base}/docs\n\n`,
     );
   }
+  const callbacks = startCallbackRunner(app.deps, app.log);
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -55,13 +57,16 @@ async function start(config: Config): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        app.log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    callbacks
+      .stop()
+      .then(() => app.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          app.log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -82,3 +82,44 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
+
+/**
+ * POST a body that is already serialised, so a benchmark can build its bodies before the clock
+ * starts. Answers as `request` does: the status for any answer, rejection only on network errors.
+ */
+export function postBuffer(
+  base: URL,
+  path: string,
+  payload: Buffer,
+  opts: RequestOptions & { contentType: string },
+): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: base.hostname,
+        port: base.port,
+        method: 'POST',
+        path,
+        headers: { ...opts.headers, 'content-type': opts.contentType, 'content-length': payload.length },
+        agent: opts.agent,
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        if (!opts.readBody && status < 300) {
+          res.on('end', () => resolve({ status, body: '', headers: res.headers }));
+          res.on('error', reject);
+          res.resume();
+          return;
+        }
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+        res.on('error', reject);
+      },
+    );
+    const timeoutMs = opts.timeoutMs ?? 30_000;
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../platform/audit/auditLog.js';
 import type { Queryable } from '../platform/db/types.js';
 import type { Deps } from '../platform/deps.js';
+import { ServiceUnavailable } from '../platform/http/errors.js';
 import { issue, outcome, type Issue, type OperationOutcome } from '../platform/fhir/operationOutcome.js';
 import type { ApiClient } from './clients/apiClients.js';
 import { communicationResource } from './fhir/communicationResource.js';
@@ -15,9 +16,11 @@ import { NOT_FOUND_REASON, outboundChain, requestHmac } from './submit.js';
 export const MAX_BUNDLE_ENTRIES = 50_000;
 /** Rows per INSERT: large enough that the round trip is noise, small enough to keep locks short. */
 const CHUNK = 2_000;
+const YIELD_EVERY = 200;
 
 export type EntryResponse =
-  { ok: true; id: string; repeated: boolean } | { ok: false; status: 400 | 403 | 409; outcome: OperationOutcome };
+  | { ok: true; id: string; repeated: boolean }
+  | { ok: false; status: 400 | 403 | 409 | 500 | 503; outcome: OperationOutcome };
 
 type Prepared = {
   index: number;
@@ -38,6 +41,7 @@ export async function submitBundle(
   deps: Pick<Deps, 'db' | 'keyring' | 'now'>,
   client: ApiClient,
   entries: unknown[],
+  onChunkError?: (err: unknown) => void,
 ): Promise<{ bundleId: string; responses: EntryResponse[] }> {
   const bundleId = randomUUID();
   const responses: EntryResponse[] = new Array<EntryResponse>(entries.length);
@@ -48,6 +52,8 @@ export async function submitBundle(
   const seenRequestIds = new Map<string, Prepared>();
   const repeats: { index: number; first: Prepared }[] = [];
   for (const [index, entry] of entries.entries()) {
+    // Reading a large Bundle is CPU-bound: let the node serve other requests as it goes.
+    if (index % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
     const resource = readEntry(entry);
     if ('issues' in resource) {
       responses[index] = { ok: false, status: 400, outcome: outcome(resource.issues) };
@@ -80,7 +86,17 @@ export async function submitBundle(
   }
   for (let start = 0; start < prepared.length; start += CHUNK) {
     const chunk = prepared.slice(start, start + CHUNK);
-    const written = await deps.db.tx((q) => writeChunk(q, client, bundleId, chunk, deps.now()));
+    let written: Set<string>;
+    try {
+      written = await deps.db.tx((q) => writeChunk(q, client, bundleId, chunk, deps.now()));
+    } catch (err) {
+      // Earlier chunks are committed and keep their 201s; this chunk's entries were not written
+      // and say so, so the client resends exactly those (with request-ids, safely).
+      const busy = err instanceof ServiceUnavailable;
+      for (const p of chunk) responses[p.index] = notWritten(busy);
+      onChunkError?.(err);
+      continue;
+    }
     for (const p of chunk) {
       if (written.has(p.id)) responses[p.index] = { ok: true, id: p.id, repeated: false };
     }
@@ -96,6 +112,18 @@ export async function submitBundle(
   return { bundleId, responses };
 }
 
+function notWritten(busy: boolean): EntryResponse {
+  return {
+    ok: false,
+    status: busy ? 503 : 500,
+    outcome: outcome([
+      busy
+        ? issue('transient', 'The service is busy; this entry was not written. Send it again.')
+        : issue('exception', 'This entry was not written. Send it again.'),
+    ]),
+  };
+}
+
 function duplicate(): EntryResponse {
   return {
     ok: false,
@@ -109,8 +137,14 @@ function readEntry(entry: unknown): { body: unknown } | { issues: Issue[] } {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
     return { issues: [issue('invalid', 'Each entry must be an object')] };
   }
-  const e = entry as { resource?: unknown; request?: { method?: unknown; url?: unknown } };
-  if (e.request !== undefined && (e.request.method !== 'POST' || e.request.url !== 'CommunicationRequest')) {
+  const e = entry as { resource?: unknown; request?: { method?: unknown; url?: unknown } | null };
+  if (
+    e.request !== undefined &&
+    (typeof e.request !== 'object' ||
+      e.request === null ||
+      e.request.method !== 'POST' ||
+      e.request.url !== 'CommunicationRequest')
+  ) {
     return { issues: [issue('invalid', 'request must be POST CommunicationRequest', 'request')] };
   }
   if (e.resource === undefined) return { issues: [issue('invalid', 'Not specified', 'resource')] };
@@ -156,11 +190,23 @@ async function writeChunk(
     ],
   );
   if (inserted.length > 0) {
+    // Receipts, and for a client with a callback URL their callbacks, due at once.
     await q.query(
-      `INSERT INTO outbound_receipts (id, message_id, client_id, code, reason, at)
-       SELECT gen_random_uuid(), m.id, $3, m.status, CASE WHEN m.status = 'Rejected' THEN $4 END, $5
-       FROM unnest($1::uuid[], $2::text[]) AS m(id, status)`,
-      [inserted.map((r) => r.id), inserted.map((r) => r.status), client.id, NOT_FOUND_REASON, now],
+      `WITH r AS (
+         INSERT INTO outbound_receipts (id, message_id, client_id, code, reason, at)
+         SELECT gen_random_uuid(), m.id, $3, m.status, CASE WHEN m.status = 'Rejected' THEN $4 END, $5
+         FROM unnest($1::uuid[], $2::text[]) AS m(id, status)
+         RETURNING id)
+       INSERT INTO outbound_callbacks (receipt_id, client_id, next_attempt_at, created_at)
+       SELECT r.id, $3, $5, $5 FROM r WHERE $6::boolean`,
+      [
+        inserted.map((r) => r.id),
+        inserted.map((r) => r.status),
+        client.id,
+        NOT_FOUND_REASON,
+        now,
+        client.callbackUrl !== null,
+      ],
     );
     const rejected = inserted.filter((r) => r.status === 'Rejected').length;
     await appendAudit(q, {

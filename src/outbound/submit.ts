@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { auditCtes } from '../platform/audit/auditLog.js';
+import { auditCtes, recordAudit } from '../platform/audit/auditLog.js';
 import { SqlParams } from '../platform/db/sqlParams.js';
 import type { Deps } from '../platform/deps.js';
 import { FhirError, issue } from '../platform/fhir/operationOutcome.js';
@@ -37,6 +37,7 @@ export async function submitCommunicationRequest(
   client: ApiClient,
   channel: Channel,
   body: unknown,
+  ip: string | null = null,
 ): Promise<Accepted> {
   const read = readCommunicationRequest(body, channel, client);
   if (!read.ok) throw new FhirError(read.status, read.issues);
@@ -65,7 +66,15 @@ export async function submitCommunicationRequest(
        INSERT INTO outbound_receipts (id, message_id, client_id, code, reason, at)
        SELECT ${p.add(randomUUID())}, m.id, ${clientId}, m.status,
          CASE WHEN m.status = 'Rejected' THEN ${p.add(NOT_FOUND_REASON)} END, ${at}
-       FROM m WHERE m.status <> 'Pending'),
+       FROM m WHERE m.status <> 'Pending'
+       RETURNING id),
+     ${
+       client.callbackUrl
+         ? `cb AS (
+       INSERT INTO outbound_callbacks (receipt_id, client_id, next_attempt_at, created_at)
+       SELECT r.id, ${clientId}, ${at}, ${at} FROM r),`
+         : ''
+     }
      ${auditCtes(
        deps.db,
        {
@@ -75,6 +84,7 @@ export async function submitCommunicationRequest(
          action: `outbound.${channel}`,
          targetKind: 'outbound_message',
          targetId: id,
+         ip,
        },
        p,
        'm',
@@ -82,7 +92,19 @@ export async function submitCommunicationRequest(
      SELECT status FROM m`;
   const { rows } = await deps.db.write<{ status: string }>(sql, p.values);
   if (rows[0]) return { id, resource, repeated: false };
-  return firstResult(deps, client, input, reqHmac!);
+  const first = await firstResult(deps, client, input, reqHmac!);
+  // The first answer holds the NHS number and the content: reading it back is a read.
+  await recordAudit(deps.db, {
+    chain: outboundChain(client.id, first.id),
+    actorKind: 'api_client',
+    actorId: client.id,
+    action: 'outbound.read',
+    targetKind: 'outbound_message',
+    targetId: first.id,
+    ip,
+    reason: 'repeated request-id',
+  });
+  return first;
 }
 
 /** A request-id seen before: its first answer, if this is the same request. */

@@ -18,6 +18,8 @@ export type TestSender = {
   publicJwk: JWK;
   adminCookie: string;
   organisationId: string;
+  /** Shown once at registration; null without a callback URL. */
+  callbackSecret: string | null;
 };
 
 export async function rsaKeyPair(kid: string): Promise<{ privateKey: CryptoKey; publicJwk: JWK }> {
@@ -35,10 +37,8 @@ export async function makeSender(
   const adminCookie = await loginAs(app, admin);
   const kid = unique('kid-');
   const { privateKey, publicJwk } = await rsaKeyPair(kid);
-  const odsCode = unique('Y')
-    .toUpperCase()
-    .replace(/[^A-Z0-9]/g, '')
-    .slice(0, 10);
+  // A client sends as its own organisation.
+  const odsCode = org.odsCode;
   const res = await app.inject({
     method: 'POST',
     url: '/api/admin/api-clients',
@@ -53,8 +53,18 @@ export async function makeSender(
     },
   });
   if (res.statusCode !== 201) throw new Error(`makeSender: ${res.statusCode} ${res.body}`);
-  const body = res.json<{ id: string; apiKey: string }>();
-  return { id: body.id, apiKey: body.apiKey, odsCode, kid, privateKey, publicJwk, adminCookie, organisationId: org.id };
+  const body = res.json<{ id: string; apiKey: string; callbackSecret: string | null }>();
+  return {
+    id: body.id,
+    apiKey: body.apiKey,
+    odsCode,
+    kid,
+    privateKey,
+    publicJwk,
+    adminCookie,
+    organisationId: org.id,
+    callbackSecret: body.callbackSecret,
+  };
 }
 
 /** A client assertion as the NHS API platform asks for it; `change` bends one rule per test. */

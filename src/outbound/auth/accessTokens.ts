@@ -27,7 +27,7 @@ export function issueAccessToken(key: Buffer, clientId: string, now: Date): { to
   return { token: `${payload.toString('base64url')}.${mac(key, payload).toString('base64url')}`, expiresAt };
 }
 
-export type TokenCheck = { valid: true; clientId: string } | { valid: false; expired: boolean };
+export type TokenCheck = { valid: true; clientId: string; issuedAt: Date } | { valid: false; expired: boolean };
 const FORGED: TokenCheck = { valid: false, expired: false };
 
 /** The client of a genuine, unexpired token; for anything else, whether it was merely expired. */
@@ -39,10 +39,12 @@ export function verifyAccessToken(key: Buffer, token: string, now: Date): TokenC
   const given = Buffer.from(token.slice(dot + 1), 'base64url');
   if (payload.length !== 31 || given.length !== 32 || payload.readUInt8(0) !== VERSION) return FORGED;
   if (!timingSafeEqual(given, mac(key, payload))) return FORGED;
-  if (payload.readUIntBE(17, 6) * 1000 <= now.getTime()) return { valid: false, expired: true };
+  const expiresAt = payload.readUIntBE(17, 6) * 1000;
+  if (expiresAt <= now.getTime()) return { valid: false, expired: true };
   const h = payload.subarray(1, 17).toString('hex');
   return {
     valid: true,
+    issuedAt: new Date(expiresAt - ACCESS_TOKEN_SECONDS * 1000),
     clientId: `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`,
   };
 }

@@ -8,7 +8,7 @@ export class TokenError extends Error {
     readonly status: 400 | 401,
     readonly error: 'invalid_request' | 'invalid_client' | 'unsupported_grant_type',
     readonly description: string,
-    /** Set once the caller is known, so a refused assertion is audited in its organisation. */
+    /** Set once the signature has verified, so the refusal is audited in the client's organisation. */
     readonly client: ApiClient | null = null,
   ) {
     super(description);
@@ -53,11 +53,18 @@ export async function verifyClientAssertion(
   if (!client || client.disabled) {
     throw new TokenError(401, 'invalid_client', "Invalid 'iss' or 'sub' claim in client_assertion JWT.");
   }
+  // Only refusals of a genuinely signed assertion are audited in the client's organisation: the
+  // API key is not a secret, so anyone could otherwise write entries into that chain.
   const refuse = (status: 400 | 401, error: 'invalid_request' | 'invalid_client', text: string) =>
     new TokenError(status, error, text, client);
   const jwk = await cachedPublicKey(deps, client.id, header.kid);
-  if (!jwk)
-    throw refuse(401, 'invalid_client', "Invalid 'kid' header in client_assertion JWT: no matching public key.");
+  if (!jwk) {
+    throw new TokenError(
+      401,
+      'invalid_client',
+      "Invalid 'kid' header in client_assertion JWT: no matching public key.",
+    );
+  }
 
   const now = deps.now();
   try {
@@ -75,7 +82,7 @@ export async function verifyClientAssertion(
     if (err instanceof errors.JWTClaimValidationFailed) {
       throw refuse(401, 'invalid_client', `Invalid '${err.claim}' claim in client_assertion JWT.`);
     }
-    throw refuse(401, 'invalid_client', 'The client_assertion JWT signature is invalid.');
+    throw new TokenError(401, 'invalid_client', 'The client_assertion JWT signature is invalid.');
   }
   const exp = claims.exp!;
   if (exp - now.getTime() / 1000 > MAX_ASSERTION_LIFETIME_S + CLOCK_SKEW_S) {

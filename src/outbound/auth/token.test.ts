@@ -141,7 +141,12 @@ describe('POST /oauth2/token (signed JWT client credentials)', () => {
     });
     expect(revoked.statusCode).toBe(200);
     await refused(await signAssertion(other, tokenUrl), 401, 'invalid_client', /kid/);
-    expect(await auditActions(t.deps, other.id)).toContain('api_client.token_refused');
+    // Unsigned or wrongly signed attempts are not audited (the API key is public); replays are.
+    expect(await auditActions(t.deps, other.id)).not.toContain('api_client.token_refused');
+    const jti = randomUUID();
+    expect((await post(tokenForm(await signAssertion(sender, tokenUrl, { jti })))).statusCode).toBe(200);
+    await refused(await signAssertion(sender, tokenUrl, { jti }), 401, 'invalid_client', /jti/);
+    expect(await auditActions(t.deps, sender.id)).toContain('api_client.token_refused');
 
     const third = await makeSender(t.app, t.deps);
     const disabled = await t.app.inject({

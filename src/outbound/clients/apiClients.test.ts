@@ -16,11 +16,11 @@ describe('API client administration', () => {
     await t.close();
   });
 
-  const body = async (change: Record<string, unknown> = {}) => {
+  const body = async (change: Record<string, unknown> = {}, odsCode = p.org.odsCode) => {
     const { publicJwk } = await rsaKeyPair(unique('kid-'));
     return {
       name: 'Beech Tree Medical Centre',
-      odsCode: 'B82041',
+      odsCode,
       allowedLinkDomains: ['www.nhs.uk', 'beechtree.example.org'],
       rateLimitPerMinute: 1200,
       callbackUrl: 'https://receipts.example.org/FHIR/R4/Task',
@@ -39,7 +39,7 @@ describe('API client administration', () => {
     expect(created.keys).toHaveLength(1);
     const list = (await admin.get('/api/admin/api-clients')).json<{ clients: Record<string, unknown>[] }>();
     const listed = list.clients.find((c) => c.id === created.id)!;
-    expect(listed).toMatchObject({ odsCode: 'B82041', disabled: false, rateLimitPerMinute: 1200 });
+    expect(listed).toMatchObject({ odsCode: p.org.odsCode, disabled: false, rateLimitPerMinute: 1200 });
     expect(listed).not.toHaveProperty('callbackSecret');
     expect(JSON.stringify(list)).not.toContain(created.callbackSecret);
     expect(await auditActions(t.deps, created.id)).toContain('api_client.register');
@@ -69,7 +69,8 @@ describe('API client administration', () => {
       ['repeated kid', { ...good, jwks: { keys: [jwk, jwk] } }, 'duplicate_kid'],
       ['http callback', { ...good, callbackUrl: 'http://receipts.example.org/' }, 'invalid_callback_url'],
       ['callback with credentials', { ...good, callbackUrl: 'https://a:b@example.org/' }, 'invalid_callback_url'],
-      ['lower-case ODS', { ...good, odsCode: 'b82041' }],
+      ['lower-case ODS', { ...good, odsCode: p.org.odsCode.toLowerCase() }],
+      ["another organisation's ODS code", { ...good, odsCode: p.otherOrg.odsCode }, 'not_your_ods_code'],
       ['link domain with a scheme', { ...good, allowedLinkDomains: ['https://www.nhs.uk'] }],
       ['unknown field', { ...good, secret: 'x' }],
     ];

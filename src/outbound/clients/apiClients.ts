@@ -19,6 +19,8 @@ export type ApiClient = {
   rateLimitPerMinute: number;
   callbackUrl: string | null;
   disabled: boolean;
+  /** Access tokens issued before this are refused (a key was revoked). */
+  tokensValidAfter: Date | null;
 };
 
 type ClientRow = {
@@ -32,10 +34,11 @@ type ClientRow = {
   callback_url: string | null;
   created_at: Date;
   disabled_at: Date | null;
+  tokens_valid_after: Date | null;
 };
 
 const CLIENT_COLUMNS = `id, organisation_id, api_key, name, ods_code, allowed_link_domains, rate_limit_per_minute,
-  callback_url, created_at, disabled_at`;
+  callback_url, created_at, disabled_at, tokens_valid_after`;
 
 /**
  * A disabled client or a revoked key stops working on this node at once and on every other node
@@ -54,18 +57,24 @@ function toClient(r: ClientRow): ApiClient {
     rateLimitPerMinute: r.rate_limit_per_minute,
     callbackUrl: r.callback_url,
     disabled: r.disabled_at !== null,
+    tokensValidAfter: r.tokens_valid_after ? new Date(r.tokens_valid_after) : null,
   };
 }
 
-/** Receipts are posted to this address: https only, no credentials in the URL. */
-function checkCallbackUrl(url: string): string {
+/**
+ * Receipts are posted to this address: https only (http too where private callbacks are allowed,
+ * for local development), no credentials in the URL. Where it resolves is checked at each delivery.
+ */
+function checkCallbackUrl(url: string, allowHttp: boolean): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     throw new Invalid('callbackUrl is not a URL.', 'invalid_callback_url');
   }
-  if (parsed.protocol !== 'https:') throw new Invalid('callbackUrl must use https.', 'invalid_callback_url');
+  if (parsed.protocol !== 'https:' && !(allowHttp && parsed.protocol === 'http:')) {
+    throw new Invalid('callbackUrl must use https.', 'invalid_callback_url');
+  }
   if (parsed.username || parsed.password) {
     throw new Invalid('callbackUrl must not contain credentials.', 'invalid_callback_url');
   }
@@ -79,14 +88,23 @@ function checkDistinctKids(keys: PublicJwk[]): void {
 }
 
 export async function registerApiClient(
-  deps: Pick<Deps, 'db' | 'keyring' | 'now'>,
+  deps: Pick<Deps, 'db' | 'keyring' | 'now'> & Partial<Pick<Deps, 'config'>>,
   staff: StaffContext,
   body: ApiClientCreate,
 ): Promise<ApiClientView & { callbackSecret: string | null }> {
   requireOrgAdmin(staff);
+  // A client sends as the organisation that registered it, never as another one.
+  const own = await deps.db.query<{ ods_code: string }>('SELECT ods_code FROM organisations WHERE id = $1', [
+    staff.organisationId,
+  ]);
+  if (own.rows[0]?.ods_code !== body.odsCode) {
+    throw new Invalid("odsCode must be your organisation's own ODS code.", 'not_your_ods_code');
+  }
   checkDistinctKids(body.jwks.keys);
   for (const k of body.jwks.keys) await checkPublicJwk(k);
-  const callbackUrl = body.callbackUrl ? checkCallbackUrl(body.callbackUrl) : null;
+  const callbackUrl = body.callbackUrl
+    ? checkCallbackUrl(body.callbackUrl, deps.config?.allowPrivateCallbacks ?? false)
+    : null;
   const callbackSecret = callbackUrl ? randomBytes(32).toString('base64url') : null;
   const sealedSecret = callbackSecret ? await deps.keyring.encrypt(staff.organisationId, callbackSecret) : null;
   const id = randomUUID();
@@ -239,6 +257,7 @@ export async function revokeApiClientKey(
       [clientId, kid, deps.now()],
     );
     if (rowCount === 0) throw new NotFound('Key');
+    await q.query('UPDATE api_clients SET tokens_valid_after = $2 WHERE id = $1', [clientId, deps.now()]);
   });
 }
 

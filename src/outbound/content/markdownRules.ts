@@ -76,7 +76,7 @@ export function checkMessageMarkdown(content: string, allowedLinkDomains: readon
  * `<(.|\n)*?>` read where `.` is anything but `\n` (.NET, for one): any `<` with a `>` after it.
  * JavaScript's `.` also skips `\r`, `\u2028` and `\u2029`, so the regex here would let `<\r>` by.
  */
-function containsTag(content: string): boolean {
+export function containsTag(content: string): boolean {
   const open = content.indexOf('<');
   return open !== -1 && content.indexOf('>', open + 1) !== -1;
 }

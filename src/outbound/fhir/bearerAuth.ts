@@ -34,6 +34,13 @@ export function bearerAuthenticator(deps: Pick<Deps, 'db' | 'cache' | 'keyring' 
     if (!check.valid) throw check.expired ? new FhirError(401, [issue('expired', 'Access Token expired')]) : invalid();
     const client = await cachedClientById(deps, check.clientId);
     if (!client || client.disabled) throw invalid();
+    // Whole seconds: expiry is stored to the second, so compare at that precision.
+    if (
+      client.tokensValidAfter &&
+      check.issuedAt.getTime() < Math.floor(client.tokensValidAfter.getTime() / 1000) * 1000
+    ) {
+      throw invalid();
+    }
     return client;
   };
 }

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrolPatient } from '../../identity/patients.js';
+import type { Db } from '../../platform/db/types.js';
+import { ServiceUnavailable } from '../../platform/http/errors.js';
+import { submitBundle } from '../bulk.js';
+import { cachedClientById } from '../clients/apiClients.js';
 import { verifyAudit } from '../../platform/audit/auditLog.js';
 import { buildTestApp, type TestApp } from '../../testing/testApp.js';
 import { accessTokenFor, inAppRequest, makeSender, testNhsNumber, type TestSender } from '../testSenders.js';
@@ -122,6 +126,32 @@ describe('POST /communication/in-app/FHIR/R4 (batch Bundle)', () => {
     expect(rows[0]!.n).toBe(1);
   });
 
+  it('answers every entry when a later chunk cannot be written: earlier ones 201, the rest 503', async () => {
+    const client = (await cachedClientById(t.deps, sender.id))!;
+    let calls = 0;
+    // The real database, with the second chunk's transaction refused as under overload.
+    const db: Db = {
+      ...t.deps.db,
+      tx: (fn) => (++calls === 2 ? Promise.reject(new ServiceUnavailable()) : t.deps.db.tx(fn)),
+    };
+    const errors: unknown[] = [];
+    const { responses } = await submitBundle(
+      { ...t.deps, db },
+      client,
+      Array.from({ length: 2_500 }, () => ({ resource: inAppRequest(p9, sender.odsCode) })),
+      (err) => errors.push(err),
+    );
+    expect(responses.slice(0, 2_000).every((r) => r.ok)).toBe(true);
+    expect(responses.slice(2_000).every((r) => !r.ok && r.status === 503)).toBe(true);
+    expect(errors).toHaveLength(1);
+    const written = responses.filter((r) => r.ok).map((r) => (r.ok ? r.id : ''));
+    const { rows } = await t.deps.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM outbound_messages WHERE id = ANY($1::uuid[])',
+      [written],
+    );
+    expect(rows[0]!.n).toBe(2_000);
+  });
+
   it('refuses what is not a batch Bundle, or too large a one, as a whole', async () => {
     const cases: [unknown, string][] = [
       [{ resourceType: 'Bundle', type: 'transaction', entry: [] }, "Bundle type must be 'batch'"],
@@ -143,9 +173,17 @@ describe('POST /communication/in-app/FHIR/R4 (batch Bundle)', () => {
       entry: [
         { resource: inAppRequest(p9, sender.odsCode), request: { method: 'DELETE', url: 'CommunicationRequest' } },
         'x',
+        { resource: inAppRequest(p9, sender.odsCode), request: null },
+        {
+          resource: inAppRequest(p9, sender.odsCode, {
+            identifiers: [{ system: 'https://fhir.nhs.uk/NHSApp/campaign-id', value: 'x\u0000y' }],
+          }),
+        },
       ],
     });
     expect(entries.json<BatchResponse>().entry.map((e) => e.response.status)).toEqual([
+      '400 Bad Request',
+      '400 Bad Request',
       '400 Bad Request',
       '400 Bad Request',
     ]);

@@ -16,6 +16,8 @@ const STATUS_TEXT: Record<number, string> = {
   400: '400 Bad Request',
   403: '403 Forbidden',
   409: '409 Conflict',
+  500: '500 Internal Server Error',
+  503: '503 Service Unavailable',
 };
 
 function entryOf(r: EntryResponse) {
@@ -57,7 +59,9 @@ export async function bulkRoute(app: FastifyInstance, opts: { rateLimit: object 
           issue('invalid', `Exceeds maximum length: at most ${MAX_BUNDLE_ENTRIES} entries`, 'entry'),
         ]);
       }
-      const { responses } = await submitBundle(deps, client, body.entry);
+      const { responses } = await submitBundle(deps, client, body.entry, (err) =>
+        request.log.error({ err }, 'bulk chunk not written'),
+      );
       return reply
         .type(FHIR_JSON)
         .send({ resourceType: 'Bundle', type: 'batch-response', entry: responses.map(entryOf) });

@@ -203,6 +203,20 @@ describe('NHS App–compatible CommunicationRequest endpoints', () => {
         'identifier',
       ],
       ['not an object', [good()], 'Invalid Json encountered.'],
+      // PostgreSQL text cannot hold NUL: refused here, never a 500 from the database.
+      [
+        'NUL in an identifier',
+        { ...good(), identifier: [{ system: CAMPAIGN, value: 'x\u0000y' }] },
+        'Invalid characters',
+        'identifier[0].value',
+      ],
+      ['NUL in the content', withPayload('Hello\u0000there'), 'Invalid characters', 'payload[0].contentString'],
+      [
+        'a tag split by a carriage return',
+        { ...good(), identifier: [{ system: CAMPAIGN, value: '<img src=x onerror=alert(1)\r>' }] },
+        'HTML is not allowed',
+        'identifier[0].value',
+      ],
     ];
     const before = await messagesOf(sender.id);
     for (const [what, body, diagnostics, expression] of cases) {
@@ -247,7 +261,7 @@ describe('NHS App–compatible CommunicationRequest endpoints', () => {
   it('answers bad JSON, bad UTF-8 and oversized bodies with an OperationOutcome', async () => {
     const bad = await send(IN_APP, '{ bad Json');
     expect(bad.statusCode).toBe(400);
-    expect(bad.json<Outcome>().resourceType).toBe('OperationOutcome');
+    expect(bad.json<Outcome>().issue[0]).toMatchObject({ code: 'invalid', diagnostics: 'Invalid Json encountered.' });
     const utf8 = await t.app.inject({
       method: 'POST',
       url: IN_APP,
@@ -259,6 +273,22 @@ describe('NHS App–compatible CommunicationRequest endpoints', () => {
     const huge = await send(IN_APP, inAppRequest(p9, sender.odsCode, { content: 'a'.repeat(2_000_000) }));
     expect(huge.statusCode).toBe(413);
     expect(huge.json<Outcome>().issue[0]!.code).toBe('too-long');
+  });
+
+  it('stops every token issued before a key was revoked', async () => {
+    const leaky = await makeSender(t.app, t.deps);
+    const leaked = await accessTokenFor(t.app, leaky);
+    expect((await send(IN_APP, inAppRequest(p9, leaky.odsCode), {}, leaked)).statusCode).toBe(201);
+    // Tokens count whole seconds: revoke in a later second than the token was issued.
+    await new Promise((r) => setTimeout(r, 1100));
+    const revoke = await t.app.inject({
+      method: 'POST',
+      url: `/api/admin/api-clients/${leaky.id}/keys/${leaky.kid}/revoke`,
+      headers: { cookie: leaky.adminCookie },
+      payload: {},
+    });
+    expect(revoke.statusCode).toBe(200);
+    expect((await send(IN_APP, inAppRequest(p9, leaky.odsCode), {}, leaked)).statusCode).toBe(401);
   });
 
   it('refuses missing, forged, expired and disabled-client tokens with 401', async () => {

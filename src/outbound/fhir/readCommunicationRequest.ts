@@ -1,6 +1,6 @@
 import { issue, type Issue } from '../../platform/fhir/operationOutcome.js';
 import type { ApiClient } from '../clients/apiClients.js';
-import { checkMessageMarkdown, type ContentProblem } from '../content/markdownRules.js';
+import { checkMessageMarkdown, containsTag, type ContentProblem } from '../content/markdownRules.js';
 import { isValidNhsNumber } from '../nhsNumber.js';
 import { SYSTEM, type Channel } from './systems.js';
 
@@ -22,7 +22,12 @@ export type CommunicationInput = {
 export const MAX_IDENTIFIER_LENGTH = 128;
 export const MAX_DISPLAY_LENGTH = 200;
 export const MAX_REFERENCE_LENGTH = 1000;
-const TAG = /<(.|\n)*?>/;
+/** C0 controls other than tab, line feed and carriage return: PostgreSQL text cannot hold NUL. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** Identifiers and notification text: one line, no controls at all. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const LINE_CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Problems of one body, memoised per call site: a bulk Bundle often repeats one text many times. */
 export type ContentMemo = Map<string, ContentProblem[]>;
@@ -123,7 +128,8 @@ function readIdentifiers(value: unknown, issues: Issue[]): { campaignId: string 
     if (item.value.trim() === '') issues.push(issue('invalid', 'Not specified', `${at}.value`));
     else if (item.value.length > MAX_IDENTIFIER_LENGTH)
       issues.push(issue('invalid', 'Exceeds maximum length', `${at}.value`));
-    else if (TAG.test(item.value)) issues.push(issue('invalid', 'HTML is not allowed', `${at}.value`));
+    else if (containsTag(item.value)) issues.push(issue('invalid', 'HTML is not allowed', `${at}.value`));
+    else if (LINE_CONTROL.test(item.value)) issues.push(issue('invalid', 'Invalid characters', `${at}.value`));
     else if (item.system === SYSTEM.campaignId) found.campaignId = item.value;
     else found.requestId = item.value;
   });
@@ -182,6 +188,10 @@ function readContent(item: unknown, allowed: readonly string[], issues: Issue[],
     issues.push(issue('invalid', 'Not specified', 'payload[0].contentString'));
     return null;
   }
+  if (CONTROL.test(content)) {
+    issues.push(issue('invalid', 'Invalid characters', 'payload[0].contentString'));
+    return null;
+  }
   let problems = memo?.get(content);
   if (!problems) {
     problems = checkMessageMarkdown(content, allowed);
@@ -208,12 +218,13 @@ function readNotification(
     return null;
   }
   if (display.length > MAX_DISPLAY_LENGTH) issues.push(issue('invalid', 'Exceeds maximum length', `${at}.display`));
-  else if (TAG.test(display)) issues.push(issue('invalid', 'HTML is not allowed', `${at}.display`));
+  else if (containsTag(display)) issues.push(issue('invalid', 'HTML is not allowed', `${at}.display`));
+  else if (LINE_CONTROL.test(display)) issues.push(issue('invalid', 'Invalid characters', `${at}.display`));
   let reference: string | null = null;
   if (ref.reference !== undefined) {
     if (typeof ref.reference !== 'string' || ref.reference.length > MAX_REFERENCE_LENGTH) {
       issues.push(issue('invalid', 'Exceeds maximum length', `${at}.reference`));
-    } else if (!isAllowedHttpsUrl(ref.reference, allowed)) {
+    } else if (LINE_CONTROL.test(ref.reference) || !isAllowedHttpsUrl(ref.reference, allowed)) {
       issues.push(issue('invalid', 'Must be an https link to an allowed domain', `${at}.reference`));
     } else {
       reference = ref.reference;

@@ -61,7 +61,7 @@ export async function fhirRoutes(app: FastifyInstance): Promise<void> {
       },
       async (request, reply) => {
         const client = requireApiClient(request);
-        const accepted = await submitCommunicationRequest(deps, client, channel, request.body);
+        const accepted = await submitCommunicationRequest(deps, client, channel, request.body, request.ip);
         return reply
           .status(201)
           .type(FHIR_JSON)

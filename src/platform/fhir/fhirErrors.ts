@@ -37,6 +37,15 @@ export function installFhirErrorHandler(app: FastifyInstance): void {
       void reply.status(400).send(outcome(issues));
       return;
     }
+    if (
+      fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+      fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+      err instanceof SyntaxError
+    ) {
+      // The NHS App's own words for a body that is not JSON.
+      void reply.status(400).send(outcome([issue('invalid', 'Invalid Json encountered.')]));
+      return;
+    }
     if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
       void reply.status(fe.statusCode).send(outcome([issue(issueCodeForStatus(fe.statusCode), fe.message)]));
       return;
