@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PATIENT_SESSION_COOKIE } from '../../identity/patientSignIn/patientSessions.js';
+import { signedInAs } from '../../identity/patientSignIn/testSignIn.js';
+import { startOidcProvider, type TestOidcProvider } from '../../testing/oidcProvider.js';
+import { buildTestApp, type TestApp } from '../../testing/testApp.js';
+import { accessTokenFor, inAppRequest, makeSender, testNhsNumber, type TestSender } from '../testSenders.js';
+
+const PUBLIC_URL = 'https://patients.confide.test';
+
+describe('the patient inbox', () => {
+  let provider: TestOidcProvider;
+  let t: TestApp;
+  let sender: TestSender;
+  let token: string;
+  beforeAll(async () => {
+    provider = await startOidcProvider({ redirectUri: `${PUBLIC_URL}/api/patient/sign-in/callback` });
+    t = await buildTestApp({ config: { publicUrl: PUBLIC_URL, patientOidc: provider.config } });
+    sender = await makeSender(t.app, t.deps);
+    token = await accessTokenFor(t.app, sender);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await provider?.close();
+  });
+
+  const person = async (identityLevel: 'P9' | 'P5') => {
+    const nhsNumber = testNhsNumber();
+    const sub = provider.addAccount({
+      nhsNumber,
+      identityLevel,
+      givenName: 'Pat',
+      familyName: 'Example',
+      email: `${nhsNumber}@example.com`,
+      phone: '+447700900123',
+    });
+    return { nhsNumber, session: await signedInAs(t, provider, sub) };
+  };
+  const send = async (nhsNumber: string, content: string) => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/communication/in-app/FHIR/R4/CommunicationRequest',
+      headers: { authorization: `Bearer ${token}` },
+      payload: inAppRequest(nhsNumber, sender.odsCode, { content }),
+    });
+    expect(res.statusCode).toBe(201);
+    return res.json<{ identifier: { value: string }[] }>().identifier[0]!.value;
+  };
+  const inbox = (session: string) =>
+    t.app.inject({ method: 'GET', url: '/api/patient/messages', cookies: { [PATIENT_SESSION_COOKIE]: session } });
+  const read = (session: string, id: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: `/api/patient/messages/${id}/read`,
+      cookies: { [PATIENT_SESSION_COOKIE]: session },
+      payload: {},
+    });
+  const receipts = async (id: string) =>
+    (
+      await t.deps.db.query<{ code: string }>('SELECT code FROM outbound_receipts WHERE message_id = $1 ORDER BY at', [
+        id,
+      ])
+    ).rows.map((r) => r.code);
+
+  it('shows a P9 patient their messages with a verified sender, newest first, and audits the read', async () => {
+    const me = await person('P9');
+    const first = await send(me.nhsNumber, 'First: see [your results](https://www.nhs.uk/results).');
+    const second = await send(me.nhsNumber, '## Second\n\n**Bold** text.');
+    const res = await inbox(me.session);
+    expect(res.statusCode).toBe(200);
+    const body = res.json<{
+      messages: {
+        id: string;
+        content: string;
+        read: boolean;
+        sender: { name: string; odsCode: string; verified: boolean };
+      }[];
+      unread: number;
+    }>();
+    expect(body.messages.map((m) => m.id)).toEqual([second, first]);
+    expect(body.unread).toBe(2);
+    expect(body.messages[1]!.content).toBe('First: see [your results](https://www.nhs.uk/results).');
+    const org = await t.deps.db.query<{ name: string }>('SELECT name FROM organisations WHERE id = $1', [
+      sender.organisationId,
+    ]);
+    expect(body.messages[0]!.sender).toEqual({ name: org.rows[0]!.name, odsCode: sender.odsCode, verified: true });
+    const audits = await t.deps.db.query<{ action: string }>(
+      "SELECT action FROM audit_log WHERE action = 'patient.inbox_read' AND chain LIKE 'patient:%'",
+    );
+    expect(audits.rows.length).toBeGreaterThan(0);
+  });
+
+  it('marks a message read once, sending the Read receipt once', async () => {
+    const me = await person('P9');
+    const id = await send(me.nhsNumber, 'Please read me.');
+    expect(await receipts(id)).toEqual(['Delivered']);
+    expect((await read(me.session, id)).statusCode).toBe(200);
+    expect((await read(me.session, id)).statusCode).toBe(200);
+    expect(await receipts(id)).toEqual(['Delivered', 'Read']);
+    const after = (await inbox(me.session)).json<{ messages: { id: string; read: boolean }[]; unread: number }>();
+    expect(after.messages.find((m) => m.id === id)!.read).toBe(true);
+    expect(after.unread).toBe(0);
+  });
+
+  it('keeps each patient to their own messages, and P5 sessions out', async () => {
+    const a = await person('P9');
+    const b = await person('P9');
+    const forA = await send(a.nhsNumber, 'For A only.');
+    expect((await inbox(b.session)).json<{ messages: { id: string }[] }>().messages.map((m) => m.id)).not.toContain(
+      forA,
+    );
+    expect((await read(b.session, forA)).statusCode).toBe(404);
+    expect(await receipts(forA)).toEqual(['Delivered']);
+    const p5 = await person('P5');
+    expect((await inbox(p5.session)).statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'GET', url: '/api/patient/messages' })).statusCode).toBe(401);
+  });
+});
