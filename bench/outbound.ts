@@ -9,11 +9,11 @@ import { performance } from 'node:perf_hooks';
 import { parseFlags, UsageError } from './lib/args.js';
 import { runBulkPhase, bulkEntries, type BulkResult } from './lib/bulkPhase.js';
 import { Cleanups, runBench } from './lib/cleanups.js';
-import { cpuBetween, type CpuFigures } from './lib/cpuWindow.js';
+import { cpuBetween, type CpuFigures, type Snapshot } from './lib/cpuWindow.js';
 import { keepAliveAgent } from './lib/http.js';
 import { testRangeNhsNumbers } from './lib/nhsNumbers.js';
 import { accessToken, CONTENT } from './lib/outboundApi.js';
-import { enrolPatients, openBenchDeps, sealedResourceBytes, seedSender } from './lib/outboundSeed.js';
+import { enrolPatients, openBenchDeps, sealedResourceBytes, seedSender, settleDatabase } from './lib/outboundSeed.js';
 import { RssSampler } from './lib/proc.js';
 import { createRawTables, DROP_RAW_TABLES, runRawInsertPhase, type RawInsertResult } from './lib/rawInsertPhase.js';
 import { createBenchDatabase, databaseUrl, dropBenchDatabase } from './lib/seed.js';
@@ -139,6 +139,8 @@ async function main(): Promise<void> {
       masterKey,
       port: await freePort(),
       nodeArgs: ((f['server-node-args'] as string | undefined) ?? '').split(/\s+/).filter(Boolean),
+      // Required in production on a plain-http PUBLIC_URL; no push is sent during this benchmark.
+      extraEnv: { VAPID_SUBJECT: 'mailto:bench@confide.invalid' },
       log,
     });
     const s = server;
@@ -165,13 +167,22 @@ async function main(): Promise<void> {
 
   // ---- phases ----------------------------------------------------------------------------------------
   const cpu: Partial<Record<PhaseName, CpuFigures>> = {};
+  const measured = (phase: PhaseName, window: { start: Snapshot; end: Snapshot }) => {
+    const c = cpuBetween(window.start, window.end);
+    cpu[phase] = c;
+    // Other people's work on the machine takes cores from the server and PostgreSQL alike.
+    if (c.otherCpuS !== null && c.cores !== null && c.otherCpuS > 0.1 * c.windowS * c.cores) {
+      log(`warning: other processes used ${c.otherCpuS} CPU s in the ${c.windowS} s ${phase} window; not a clean run`);
+    }
+  };
   const failuresByStatus: Partial<Record<PhaseName, Record<string, number>>> = {};
   let single: SingleResult | null = null;
   let bulk: BulkResult | null = null;
   let rawInsert: RawInsertResult | null = null;
   const campaignId = `bench-${runTag}`;
 
-  if (runs('single')) {
+  if (!cleanups.started && runs('single')) {
+    await settleDatabase(deps, log);
     const r = await runSinglePhase({
       base,
       agent,
@@ -187,12 +198,13 @@ async function main(): Promise<void> {
       log,
     });
     single = r.result;
-    cpu.single = cpuBetween(r.window.start, r.window.end);
+    measured('single', r.window);
     failuresByStatus.single = r.failures;
     stage('afterSingle');
   }
   const bulkShape = { recipients, bundles: bundleCount, bundleSize, runTag };
-  if (runs('bulk')) {
+  if (!cleanups.started && runs('bulk')) {
+    await settleDatabase(deps, log);
     const r = await runBulkPhase({
       ...bulkShape,
       base,
@@ -207,11 +219,16 @@ async function main(): Promise<void> {
       log,
     });
     bulk = r.result;
-    cpu.bulk = cpuBetween(r.window.start, r.window.end);
+    measured('bulk', r.window);
     failuresByStatus.bulk = r.failures;
     stage('afterBulk');
   }
-  if (runs('rawInsert')) {
+  stage('final');
+  if (!cleanups.started && runs('rawInsert')) {
+    // The floor needs no server, and one left running would compete with it (it dispatches the
+    // bulk phase's pushes in the background). A server given with --url keeps running.
+    if (server) await stopServer(server);
+    await settleDatabase(deps, log);
     await createRawTables(deps.db);
     if (!f['keep-db'] || f.url) cleanups.add('drop rawInsert tables', () => deps.db.exec(DROP_RAW_TABLES));
     const r = await runRawInsertPhase({
@@ -231,11 +248,12 @@ async function main(): Promise<void> {
       log,
     });
     rawInsert = r.result;
-    cpu.rawInsert = cpuBetween(r.window.start, r.window.end);
+    measured('rawInsert', r.window);
   }
-  stage('final');
 
   // ---- report ----------------------------------------------------------------------------------------
+  // Interrupted: the figures are of a run that did not finish, so none are printed.
+  if (cleanups.started) return;
   const perPhase = <K extends keyof CpuFigures>(key: K) =>
     Object.fromEntries(Object.entries(cpu).map(([phase, c]) => [phase, c[key]]));
   const result = {
@@ -247,7 +265,7 @@ async function main(): Promise<void> {
     bulk,
     rawInsert,
     push: null,
-    pushNote: 'push dispatch not built yet',
+    pushNote: 'push dispatch is not measured by this script yet',
     serverRssMb: { max: rss?.max != null ? round(rss.max) : null, ...rssAt },
     serverCpuS: perPhase('serverCpuS'),
     postgresCpuS: perPhase('postgresCpuS'),

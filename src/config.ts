@@ -3,7 +3,7 @@
  * collected so an operator sees the whole list at once rather than fixing one variable per restart.
  * Each variable is documented in docs/CONFIGURATION.md — keep the two in step.
  */
-import { createPrivateKey } from 'node:crypto';
+import { createECDH, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -37,6 +37,8 @@ export type Config = {
    * local development, or a receiver inside the same private network. Off by default (SSRF guard).
    */
   allowPrivateCallbacks: boolean;
+  /** GOV.UK Notify for SMS and email fallback; null turns fallback off. */
+  notify: { apiKey: string; baseUrl: string } | null;
   /** Sets the Secure flag on cookies; off only for plain-http local development. */
   secureCookies: boolean;
   sessionIdleMinutes: number;
@@ -50,7 +52,15 @@ export type Config = {
   patientOidc: PatientOidcConfig | null;
   patientSessionIdleMinutes: number;
   patientSessionAbsoluteHours: number;
+  /** The Web Push (VAPID) key pair, base64url as web-push prints it; null: generated once, kept in the database. */
+  vapidKeys: VapidKeyPair | null;
+  /** The contact push services see in each VAPID token: a mailto: or https: URL. */
+  vapidSubject: string;
+  /** Tests and local development only: push subscriptions over plain http and on private addresses. */
+  pushAllowLocalEndpoints: boolean;
 };
+
+export type VapidKeyPair = { publicKey: string; privateKey: string };
 
 export type PatientOidcConfig = {
   issuer: string;
@@ -140,6 +150,24 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   if (databaseUrl && !masterKey && nodeEnv === 'production') {
     problems.push('MASTER_KEY is required with DATABASE_URL in production');
   }
+  const publicUrl = url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
+  const pushAllowLocalEndpoints = bool('PUSH_ALLOW_LOCAL_ENDPOINTS', false);
+  if (pushAllowLocalEndpoints && nodeEnv === 'production') {
+    problems.push('PUSH_ALLOW_LOCAL_ENDPOINTS must not be set in production');
+  }
+  // A Notify API key is `<name>-<service id>-<secret>`, the last two UUIDs (73 characters).
+  const notifyConfig = (): Config['notify'] => {
+    const apiKey = env.NOTIFY_API_KEY;
+    if (!apiKey) return null;
+    if (!/[0-9a-f-]{36}-[0-9a-f-]{36}$/i.test(apiKey)) {
+      problems.push('NOTIFY_API_KEY must be a GOV.UK Notify API key (ending in the service id and the secret)');
+      return null;
+    }
+    return {
+      apiKey,
+      baseUrl: url('NOTIFY_BASE_URL', ['https:', 'http:']) ?? 'https://api.notifications.service.gov.uk',
+    };
+  };
   const demo = bool('DEMO', false);
   if (demo && nodeEnv === 'production' && databaseUrl) {
     problems.push('DEMO must not be enabled against a production PostgreSQL database');
@@ -149,7 +177,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     env: nodeEnv as Config['env'],
     host,
     port,
-    publicUrl: url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`,
+    publicUrl,
     databaseUrl,
     dataDir: path.resolve(str('DATA_DIR', './data')),
     masterKey,
@@ -160,6 +188,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     demo,
     testPatients: bool('TEST_PATIENTS', false),
     allowPrivateCallbacks: bool('OUTBOUND_ALLOW_PRIVATE_CALLBACKS', false),
+    notify: notifyConfig(),
     secureCookies: bool('SECURE_COOKIES', nodeEnv === 'production'),
     sessionIdleMinutes: int('SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
     sessionAbsoluteHours: int('SESSION_ABSOLUTE_HOURS', 12, 1, 7 * 24),
@@ -170,10 +199,67 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     patientOidc: patientOidcConfig(env, nodeEnv, bool('PATIENT_OIDC_ALLOW_HTTP', false), problems),
     patientSessionIdleMinutes: int('PATIENT_SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
     patientSessionAbsoluteHours: int('PATIENT_SESSION_ABSOLUTE_HOURS', 12, 1, 7 * 24),
+    vapidKeys: vapidKeyPair(env, problems),
+    vapidSubject: vapidSubject(env, publicUrl, nodeEnv, problems),
+    pushAllowLocalEndpoints,
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Both keys or neither. A configured pair is checked at start: a typo would otherwise surface only
+ * as every push being refused by the push services.
+ */
+function vapidKeyPair(env: Env, problems: string[]): VapidKeyPair | null {
+  const publicKey = env.VAPID_PUBLIC_KEY ?? '';
+  const privateKey = env.VAPID_PRIVATE_KEY ?? '';
+  if (publicKey === '' && privateKey === '') return null;
+  if (publicKey === '' || privateKey === '') {
+    problems.push('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together (or neither)');
+    return null;
+  }
+  const pub = BASE64URL.test(publicKey) ? Buffer.from(publicKey, 'base64url') : Buffer.alloc(0);
+  const priv = BASE64URL.test(privateKey) ? Buffer.from(privateKey, 'base64url') : Buffer.alloc(0);
+  if (pub.length !== 65 || pub[0] !== 0x04) {
+    problems.push(
+      'VAPID_PUBLIC_KEY must be a P-256 public key, base64url (65 bytes, as web-push generate-vapid-keys prints)',
+    );
+    return null;
+  }
+  if (priv.length !== 32) {
+    problems.push('VAPID_PRIVATE_KEY must be a P-256 private key, base64url (32 bytes)');
+    return null;
+  }
+  try {
+    const ecdh = createECDH('prime256v1');
+    ecdh.setPrivateKey(priv);
+    if (!ecdh.getPublicKey().equals(pub)) problems.push('VAPID_PUBLIC_KEY is not the public key of VAPID_PRIVATE_KEY');
+  } catch {
+    problems.push('VAPID_PRIVATE_KEY is not a valid P-256 private key');
+  }
+  return { publicKey, privateKey };
+}
+
+/** Push services contact this address about problems; PUBLIC_URL serves when it is https. */
+function vapidSubject(env: Env, publicUrl: string, nodeEnv: string, problems: string[]): string {
+  const raw = env.VAPID_SUBJECT ?? '';
+  if (raw !== '') {
+    try {
+      const u = new URL(raw);
+      if (u.protocol === 'mailto:' || u.protocol === 'https:') return raw;
+    } catch {
+      // reported below
+    }
+    problems.push('VAPID_SUBJECT must be a mailto: or https: URL, e.g. mailto:push-admin@example.nhs.uk');
+    return raw;
+  }
+  if (publicUrl.startsWith('https:')) return publicUrl;
+  if (nodeEnv === 'production') problems.push('VAPID_SUBJECT is required unless PUBLIC_URL is https');
+  return 'mailto:push@localhost.invalid';
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);

@@ -39,7 +39,10 @@ export type BulkResult = {
   messagesPerSecond: number;
   /** Rows of this campaign found in outbound_messages afterwards. */
   rowsFound: number;
-  /** Of those, Delivered rows with a patient: what patients see in their inbox. */
+  /**
+   * Of those, rows with a patient: what the inbox lists. Until push exists they are exactly the
+   * Delivered rows; push receipts then move a message's status on, but not out of the inbox.
+   */
   inboxVisible: number;
   /** Entries addressed to enrolled patients: inboxVisible when every Bundle was accepted. */
   expectedInboxVisible: number;
@@ -123,7 +126,7 @@ export async function runBulkPhase(o: BulkOptions): Promise<{
 
   const { rows } = await o.db.query<{ found: number; inbox: number }>(
     `SELECT count(*)::int AS found,
-       count(*) FILTER (WHERE status = 'Delivered' AND patient_id IS NOT NULL)::int AS inbox
+       count(*) FILTER (WHERE patient_id IS NOT NULL AND channel = 'in_app')::int AS inbox
      FROM outbound_messages WHERE client_id = $1 AND campaign_id = $2`,
     [o.clientId, o.campaignId],
   );

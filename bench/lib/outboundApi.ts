@@ -60,12 +60,18 @@ export function bundleBody(
  * assertion's audience must be its token endpoint exactly.
  */
 export async function accessToken(base: URL, publicUrl: URL, sender: Sender, agent: http.Agent): Promise<string> {
-  const assertion = await signAssertion(sender, new URL(TOKEN_PATH, publicUrl).toString());
-  const res = await postBuffer(base, TOKEN_PATH, Buffer.from(tokenForm(assertion)), {
-    agent,
-    contentType: 'application/x-www-form-urlencoded',
-    readBody: true,
-  });
-  if (res.status !== 200) throw new Error(`token endpoint answered ${res.status} ${res.body.slice(0, 300)}`);
-  return (JSON.parse(res.body) as { access_token: string }).access_token;
+  // Between phases the server may still be shedding the last one's backlog: retry as a client would.
+  for (let attempt = 1; ; attempt++) {
+    const assertion = await signAssertion(sender, new URL(TOKEN_PATH, publicUrl).toString());
+    const res = await postBuffer(base, TOKEN_PATH, Buffer.from(tokenForm(assertion)), {
+      agent,
+      contentType: 'application/x-www-form-urlencoded',
+      readBody: true,
+    });
+    if (res.status === 200) return (JSON.parse(res.body) as { access_token: string }).access_token;
+    if (res.status !== 503 || attempt === 10) {
+      throw new Error(`token endpoint answered ${res.status} ${res.body.slice(0, 300)}`);
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }

@@ -26,6 +26,8 @@ export function startServer(opts: {
   port: number;
   /** Extra node flags for the server only, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] (not allowed in NODE_OPTIONS). */
   nodeArgs?: string[];
+  /** Variables a benchmark's server needs beyond these, e.g. VAPID_SUBJECT on plain http. */
+  extraEnv?: Record<string, string>;
   log: (line: string) => void;
 }): ServerProcess {
   const url = new URL(`http://127.0.0.1:${opts.port}`);
@@ -43,6 +45,7 @@ export function startServer(opts: {
     SECURE_COOKIES: 'false',
     SERVE_WEB: 'false',
     PUBLIC_URL: url.origin,
+    ...opts.extraEnv,
   };
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts', 'start'], {
     cwd: REPO_ROOT,

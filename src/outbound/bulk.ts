@@ -11,6 +11,7 @@ import {
   type CommunicationInput,
   type ContentMemo,
 } from './fhir/readCommunicationRequest.js';
+import { pushDueAt } from './push/quietHours.js';
 import { NOT_FOUND_REASON, outboundChain, requestHmac } from './submit.js';
 
 export const MAX_BUNDLE_ENTRIES = 50_000;
@@ -165,18 +166,26 @@ async function writeChunk(
 ): Promise<Set<string>> {
   const { rows: inserted } = await q.query<{ id: string; status: string }>(
     `WITH input AS (
-       SELECT * FROM unnest($1::uuid[], $2::bytea[], $3::text[], $4::bytea[], $5::text[], $6::bytea[])
-         AS t(id, nhs_hmac, request_id, request_hmac, campaign_id, resource_enc)),
+       SELECT * FROM unnest($1::uuid[], $2::bytea[], $3::text[], $4::bytea[], $5::text[], $6::bytea[],
+           $11::int[], $12::int[], $13::boolean[])
+         AS t(id, nhs_hmac, request_id, request_hmac, campaign_id, resource_enc, not_notified_s, unread_s, fallback_off)),
      found AS (
        SELECT input.id, p.id AS patient_id FROM input JOIN patients p
-         ON p.nhs_number_hmac = input.nhs_hmac AND p.identity_level = 'P9')
-     INSERT INTO outbound_messages (id, client_id, channel, patient_id, request_id, request_hmac, campaign_id,
-       resource_enc, status, bundle_id, created_at)
-     SELECT input.id, $7, 'in_app', found.patient_id, input.request_id, input.request_hmac, input.campaign_id,
-       input.resource_enc, CASE WHEN found.patient_id IS NULL THEN 'Rejected' ELSE 'Delivered' END, $8, $9
-     FROM input LEFT JOIN found ON found.id = input.id
-     ON CONFLICT (client_id, request_id) DO NOTHING
-     RETURNING id, status`,
+         ON p.nhs_number_hmac = input.nhs_hmac AND p.identity_level = 'P9'),
+     m AS (
+       INSERT INTO outbound_messages (id, client_id, channel, patient_id, request_id, request_hmac, campaign_id,
+         resource_enc, status, bundle_id, created_at, fallback_not_notified_s, fallback_unread_s, fallback_off)
+       SELECT input.id, $7, 'in_app', found.patient_id, input.request_id, input.request_hmac, input.campaign_id,
+         input.resource_enc, CASE WHEN found.patient_id IS NULL THEN 'Rejected' ELSE 'Delivered' END, $8, $9,
+         input.not_notified_s, input.unread_s, input.fallback_off
+       FROM input LEFT JOIN found ON found.id = input.id
+       ON CONFLICT (client_id, request_id) DO NOTHING
+       RETURNING id, status, patient_id),
+     -- Each delivered message's push, due now or, in the night, at 06:00 London time.
+     pu AS (
+       INSERT INTO outbound_pushes (id, message_id, patient_id, due_at, created_at)
+       SELECT gen_random_uuid(), m.id, m.patient_id, $10, $9 FROM m WHERE m.status = 'Delivered')
+     SELECT id, status FROM m`,
     [
       chunk.map((p) => p.id),
       chunk.map((p) => p.nhsHmac),
@@ -187,6 +196,10 @@ async function writeChunk(
       client.id,
       bundleId,
       now,
+      pushDueAt(now),
+      chunk.map((p) => p.input.fallback?.notNotifiedS ?? null),
+      chunk.map((p) => p.input.fallback?.unreadS ?? null),
+      chunk.map((p) => p.input.fallback?.off ?? false),
     ],
   );
   if (inserted.length > 0) {

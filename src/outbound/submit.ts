@@ -7,6 +7,7 @@ import type { ApiClient } from './clients/apiClients.js';
 import { communicationResource, type CommunicationRequestResource } from './fhir/communicationResource.js';
 import { readCommunicationRequest, type CommunicationInput } from './fhir/readCommunicationRequest.js';
 import type { Channel } from './fhir/systems.js';
+import { pushDueAt } from './push/quietHours.js';
 
 export const NOT_FOUND_REASON = 'NHS number not found';
 
@@ -56,12 +57,19 @@ export async function submitCommunicationRequest(
   const sql = `WITH p AS (SELECT id FROM patients WHERE nhs_number_hmac = ${p.add(nhsHmac)} AND identity_level = 'P9'),
      m AS (
        INSERT INTO outbound_messages (id, client_id, channel, patient_id, request_id, request_hmac, campaign_id,
-         resource_enc, status, created_at)
+         resource_enc, status, created_at, fallback_not_notified_s, fallback_unread_s, fallback_off)
        SELECT ${msgId}, ${clientId}, ${p.add(channel)}, (SELECT id FROM p), ${p.add(input.requestId)}, ${p.add(reqHmac)},
          ${p.add(input.campaignId)}, ${p.add(seal(JSON.stringify(resource)))},
-         CASE WHEN EXISTS (SELECT 1 FROM p) THEN ${p.add(accepted)} ELSE 'Rejected' END, ${at}
+         CASE WHEN EXISTS (SELECT 1 FROM p) THEN ${p.add(accepted)} ELSE 'Rejected' END, ${at},
+         ${p.add(input.fallback?.notNotifiedS ?? null)}::int, ${p.add(input.fallback?.unreadS ?? null)}::int,
+         ${p.add(input.fallback?.off ?? false)}::boolean
        ON CONFLICT (client_id, request_id) DO NOTHING
-       RETURNING id, status),
+       RETURNING id, status, patient_id),
+     -- Every accepted message gets its push, due now or, in the night, at 06:00 London time.
+     pu AS (
+       INSERT INTO outbound_pushes (id, message_id, patient_id, due_at, created_at)
+       SELECT ${p.add(randomUUID())}, m.id, m.patient_id, ${p.add(pushDueAt(now))}, ${at}
+       FROM m WHERE m.status <> 'Rejected'),
      r AS (
        INSERT INTO outbound_receipts (id, message_id, client_id, code, reason, at)
        SELECT ${p.add(randomUUID())}, m.id, ${clientId}, m.status,

@@ -30,7 +30,12 @@ export async function rsaKeyPair(kid: string): Promise<{ privateKey: CryptoKey; 
 export async function makeSender(
   app: FastifyInstance,
   deps: Deps,
-  opts: { allowedLinkDomains?: string[]; rateLimitPerMinute?: number; callbackUrl?: string } = {},
+  opts: {
+    allowedLinkDomains?: string[];
+    rateLimitPerMinute?: number;
+    callbackUrl?: string;
+    notifyTemplates?: { sms?: string; email?: string };
+  } = {},
 ): Promise<TestSender> {
   const org = await makeOrganisation(deps);
   const admin = await makeStaff(deps, org.id, { isOrgAdmin: true });
@@ -49,6 +54,8 @@ export async function makeSender(
       allowedLinkDomains: opts.allowedLinkDomains ?? ['www.nhs.uk'],
       rateLimitPerMinute: opts.rateLimitPerMinute ?? 100_000,
       ...(opts.callbackUrl ? { callbackUrl: opts.callbackUrl } : {}),
+      ...(opts.notifyTemplates?.sms ? { notifySmsTemplateId: opts.notifyTemplates.sms } : {}),
+      ...(opts.notifyTemplates?.email ? { notifyEmailTemplateId: opts.notifyTemplates.email } : {}),
       jwks: { keys: [publicJwk] },
     },
   });

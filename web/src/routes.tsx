@@ -11,6 +11,7 @@ import { PageShell } from './shared/layout/PageShell.js';
 import { HomePage } from './shared/HomePage.js';
 import { NotFoundPage } from './shared/NotFoundPage.js';
 import { ConversationPage } from './patient/ConversationPage.js';
+import { inboxRoutes } from './patient/inbox/inboxRoutes.js';
 import { PatientLayout } from './patient/PatientLayout.js';
 import { ServicePage } from './patient/ServicePage.js';
 import { ConversationDetailPage } from './staff/conversation/ConversationDetailPage.js';
@@ -30,6 +31,7 @@ function PlainLayout() {
 
 /**
  * Patient app:   /s/:slug (service page, start, return with a code), /c (conversation; /c#<token>)
+ * Patient inbox: /inbox (NHS login, then messages from every sender), /inbox/:id (one message)
  * Staff console: /staff/login, /staff/mfa-setup, /staff (inbox), /staff/conversations/:id
  * Administration (org admins, service admins): /staff/admin, /staff/admin/services/:id[/hours|/closures],
  *                /staff/admin/staff, /staff/admin/staff/:id
@@ -42,6 +44,7 @@ export const router = createBrowserRouter([
       { path: '/c', element: <ConversationPage /> },
     ],
   },
+  inboxRoutes,
   {
     path: '/staff',
     children: [

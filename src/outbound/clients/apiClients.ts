@@ -35,10 +35,12 @@ type ClientRow = {
   created_at: Date;
   disabled_at: Date | null;
   tokens_valid_after: Date | null;
+  notify_sms_template_id: string | null;
+  notify_email_template_id: string | null;
 };
 
 const CLIENT_COLUMNS = `id, organisation_id, api_key, name, ods_code, allowed_link_domains, rate_limit_per_minute,
-  callback_url, created_at, disabled_at, tokens_valid_after`;
+  callback_url, created_at, disabled_at, tokens_valid_after, notify_sms_template_id, notify_email_template_id`;
 
 /**
  * A disabled client or a revoked key stops working on this node at once and on every other node
@@ -113,8 +115,8 @@ export async function registerApiClient(
   await deps.db.tx(async (q) => {
     await q.query(
       `INSERT INTO api_clients (id, organisation_id, api_key, name, ods_code, allowed_link_domains, rate_limit_per_minute,
-         callback_url, callback_secret_enc, created_at, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+         callback_url, callback_secret_enc, created_at, created_by, notify_sms_template_id, notify_email_template_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
       [
         id,
         staff.organisationId,
@@ -127,6 +129,8 @@ export async function registerApiClient(
         sealedSecret,
         now,
         staff.staffId,
+        body.notifySmsTemplateId ?? null,
+        body.notifyEmailTemplateId ?? null,
       ],
     );
     for (const k of body.jwks.keys) {
@@ -172,6 +176,8 @@ async function loadViews(deps: Pick<Deps, 'db'>, organisationId: string, onlyIds
       allowedLinkDomains: c.allowedLinkDomains,
       rateLimitPerMinute: c.rateLimitPerMinute,
       callbackUrl: c.callbackUrl,
+      notifySmsTemplateId: r.notify_sms_template_id,
+      notifyEmailTemplateId: r.notify_email_template_id,
       disabled: c.disabled,
       createdAt: new Date(r.created_at).toISOString(),
       keys: keys.rows

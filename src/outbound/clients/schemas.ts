@@ -40,6 +40,9 @@ export const ApiClientCreateBody = Type.Object(
     allowedLinkDomains: Type.Array(Hostname, { maxItems: 50, uniqueItems: true }),
     rateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
     callbackUrl: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 2048 }), Type.Null()])),
+    /** GOV.UK Notify templates for the SMS and email fallback; without one, that channel is not used. */
+    notifySmsTemplateId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+    notifyEmailTemplateId: Type.Optional(Type.Union([Uuid, Type.Null()])),
     jwks: Type.Object({ keys: Type.Array(PublicJwkSchema, { minItems: 1, maxItems: 10 }) }, strict),
   },
   strict,
@@ -58,6 +61,8 @@ export const ApiClientSchema = Type.Object({
   allowedLinkDomains: Type.Array(Type.String()),
   rateLimitPerMinute: Type.Integer(),
   callbackUrl: Type.Union([Type.String(), Type.Null()]),
+  notifySmsTemplateId: Type.Union([Type.String(), Type.Null()]),
+  notifyEmailTemplateId: Type.Union([Type.String(), Type.Null()]),
   keys: Type.Array(Type.Object({ kid: Type.String(), createdAt: Iso, revoked: Type.Boolean() })),
   disabled: Type.Boolean(),
   createdAt: Iso,

@@ -2,6 +2,7 @@ import { issue, type Issue } from '../../platform/fhir/operationOutcome.js';
 import type { ApiClient } from '../clients/apiClients.js';
 import { checkMessageMarkdown, containsTag, type ContentProblem } from '../content/markdownRules.js';
 import { isValidNhsNumber } from '../nhsNumber.js';
+import { readFallbackExtension, type FallbackPolicy } from './fallbackExtension.js';
 import { SYSTEM, type Channel } from './systems.js';
 
 /** A CommunicationRequest that passed every rule, reduced to what is stored and echoed. */
@@ -16,6 +17,8 @@ export type CommunicationInput = {
   notification: { display: string; reference: string | null } | null;
   campaignId: string | null;
   requestId: string | null;
+  /** The sender's own fallback windows (Confide's extension); null for the defaults. */
+  fallback?: FallbackPolicy | null;
 };
 
 /** Beyond the NHS App's 50: values up to 128 characters (a superset, so NHS App clients fit). */
@@ -66,6 +69,7 @@ export function readCommunicationRequest(
   const { campaignId, requestId } = readIdentifiers(body.identifier, issues);
   const nhsNumber = readRecipient(body.recipient, issues);
   const odsCode = readRequester(body.requester, channel === 'in_app', issues);
+  const fallback = readFallbackExtension(body.extension, issues);
   let content: string | null = null;
   let notification: CommunicationInput['notification'] = null;
   const payload = body.payload;
@@ -91,7 +95,7 @@ export function readCommunicationRequest(
   }
   return {
     ok: true,
-    input: { channel, nhsNumber: nhsNumber!, odsCode, content, notification, campaignId, requestId },
+    input: { channel, nhsNumber: nhsNumber!, odsCode, content, notification, campaignId, requestId, fallback },
   };
 }
 

@@ -3,6 +3,7 @@ import { PATIENT_SESSION_COOKIE } from '../../identity/patientSignIn/patientSess
 import { signedInAs } from '../../identity/patientSignIn/testSignIn.js';
 import { startOidcProvider, type TestOidcProvider } from '../../testing/oidcProvider.js';
 import { buildTestApp, type TestApp } from '../../testing/testApp.js';
+import { recordReceipt } from '../receipts/recordReceipt.js';
 import { accessTokenFor, inAppRequest, makeSender, testNhsNumber, type TestSender } from '../testSenders.js';
 
 const PUBLIC_URL = 'https://patients.confide.test';
@@ -96,6 +97,12 @@ describe('the patient inbox', () => {
     expect((await read(me.session, id)).statusCode).toBe(200);
     expect((await read(me.session, id)).statusCode).toBe(200);
     expect(await receipts(id)).toEqual(['Delivered', 'Read']);
+    // A push held overnight and sent after the patient read it does not turn the status back.
+    await recordReceipt(t.deps.db, { messageId: id, code: 'NotificationAttempted', at: new Date() });
+    const status = await t.deps.db.query<{ status: string }>('SELECT status FROM outbound_messages WHERE id = $1', [
+      id,
+    ]);
+    expect(status.rows[0]!.status).toBe('Read');
     const after = (await inbox(me.session)).json<{ messages: { id: string; read: boolean }[]; unread: number }>();
     expect(after.messages.find((m) => m.id === id)!.read).toBe(true);
     expect(after.unread).toBe(0);

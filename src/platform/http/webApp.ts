@@ -22,7 +22,7 @@ export async function serveWebApp(app: FastifyInstance, dir = WEB_DIST): Promise
       );
     },
   });
-  const spaRoutes = ['/s/*', '/c', '/staff', '/staff/*', '/admin', '/admin/*'];
+  const spaRoutes = ['/s/*', '/c', '/staff', '/staff/*', '/admin', '/admin/*', '/inbox', '/inbox/*'];
   for (const url of spaRoutes) {
     app.get(url, { schema: { hide: true } }, (_request, reply) =>
       reply.header('cache-control', 'no-cache').sendFile('index.html'),

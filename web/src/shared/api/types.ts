@@ -119,3 +119,20 @@ export type StaffLiveFrame =
   | { type: 'ready' }
   | { type: 'conversation'; conversation: ConversationSummary }
   | { type: 'message'; conversationId: string; message: StaffMessage };
+
+// ---- Patients signed in with NHS login -----------------------------------------------------
+
+export type IdentityLevel = 'P0' | 'P5' | 'P9';
+
+export type PatientMe = { identityLevel: IdentityLevel; name: string | null; receivesMessages: boolean };
+
+export type InboxMessage = {
+  id: string;
+  sender: { name: string; odsCode: string; verified: boolean };
+  /** Markdown from the sending system; see patient/inbox/markdown for how it is shown. */
+  content: string;
+  sentAt: string;
+  read: boolean;
+};
+
+export type PatientInbox = { messages: InboxMessage[]; unread: number };

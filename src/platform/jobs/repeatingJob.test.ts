@@ -1,0 +1,50 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { startRepeatingJob } from './repeatingJob.js';
+
+describe('startRepeatingJob', () => {
+  it('drains a backlog in full batches, never runs twice at once, and stops cleanly', async () => {
+    let backlog = 25;
+    let concurrent = 0;
+    let maxConcurrent = 0;
+    const job = startRepeatingJob({
+      name: 'test',
+      intervalMs: 5,
+      batchSize: 10,
+      log: pino({ level: 'silent' }),
+      runBatch: async () => {
+        concurrent++;
+        maxConcurrent = Math.max(maxConcurrent, concurrent);
+        await new Promise((r) => setTimeout(r, 15));
+        const done = Math.min(10, backlog);
+        backlog -= done;
+        concurrent--;
+        return done;
+      },
+    });
+    await new Promise((r) => setTimeout(r, 120));
+    await job.stop();
+    expect(backlog).toBe(0);
+    expect(maxConcurrent).toBe(1);
+  });
+
+  it('logs a failing batch and keeps running', async () => {
+    const logged: string[] = [];
+    let calls = 0;
+    const job = startRepeatingJob({
+      name: 'flaky',
+      intervalMs: 5,
+      batchSize: 10,
+      log: pino({ level: 'error' }, { write: (line: string) => void logged.push(line) }),
+      runBatch: async () => {
+        calls++;
+        if (calls === 1) throw new Error('database went away');
+        return 0;
+      },
+    });
+    await new Promise((r) => setTimeout(r, 60));
+    await job.stop();
+    expect(calls).toBeGreaterThan(1);
+    expect(logged.join('')).toContain('job failed');
+  });
+});

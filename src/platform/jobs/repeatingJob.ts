@@ -1,0 +1,36 @@
+import type { FastifyBaseLogger } from 'fastify';
+
+/**
+ * Runs a batch job every `intervalMs`, draining a backlog batch after batch (a full batch means
+ * there may be more), never two runs of it at once on this node. Jobs claim their rows in the
+ * database, so every node may run the same job. Started by `confide start` only: tests call the
+ * job function itself.
+ */
+export function startRepeatingJob(opts: {
+  name: string;
+  intervalMs: number;
+  /** Does one batch and says how many rows it handled. */
+  runBatch: () => Promise<number>;
+  batchSize: number;
+  log: FastifyBaseLogger;
+}): { stop: () => Promise<void> } {
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const run = async () => {
+    try {
+      while (!stopped && (await opts.runBatch()) >= opts.batchSize);
+    } catch (err) {
+      opts.log.error({ err, job: opts.name }, 'job failed');
+    }
+  };
+  const timer = setInterval(() => {
+    running ??= run().finally(() => (running = null));
+  }, opts.intervalMs);
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

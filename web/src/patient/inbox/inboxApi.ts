@@ -1,0 +1,30 @@
+import { apiRequest } from '../../shared/api/http.js';
+import type { PatientInbox, PatientMe } from '../../shared/api/types.js';
+
+export const inboxKeys = {
+  all: ['patient'] as const,
+  me: ['patient', 'me'] as const,
+  messages: ['patient', 'messages'] as const,
+};
+
+/** A navigation target, not a fetch: the server answers with a redirect to NHS login. */
+export const SIGN_IN_HREF = '/api/patient/sign-in';
+
+export const getPatientMe = (signal?: AbortSignal) => apiRequest<PatientMe>('/api/patient/me', { signal });
+
+export const getInbox = (signal?: AbortSignal) => apiRequest<PatientInbox>('/api/patient/messages', { signal });
+
+export const markMessageRead = (id: string) =>
+  apiRequest<{ id: string; read: true }>(`/api/patient/messages/${encodeURIComponent(id)}/read`, { method: 'POST' });
+
+export const signOutPatient = () => apiRequest<void>('/api/patient/sign-out', { method: 'POST' });
+
+/** The cached inbox with one message read, so going back shows it without waiting for a refetch. */
+export function withRead(inbox: PatientInbox, id: string): PatientInbox {
+  const target = inbox.messages.find((m) => m.id === id);
+  if (!target || target.read) return inbox;
+  return {
+    messages: inbox.messages.map((m) => (m.id === id ? { ...m, read: true } : m)),
+    unread: Math.max(0, inbox.unread - 1),
+  };
+}
