@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { AppError, Forbidden, Unauthenticated } from '../platform/http/errors.js';
+import { Forbidden, Unauthenticated } from '../platform/http/errors.js';
+import { refuseCrossSiteWrite } from './crossSiteWrites.js';
 import { inProcessLoginLimiters, loginLimitPolicies, type LoginLimiters } from './lockout.js';
 import { RedisAttemptLimiter } from './redisLimiter.js';
 import { loadSession, SESSION_COOKIE, type SessionStage, type StaffSession } from './sessions.js';
@@ -14,8 +15,6 @@ declare module 'fastify' {
     loginLimiters: LoginLimiters;
   }
 }
-
-const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** What a half-finished sign-in may still reach; every other staff or admin route is refused. */
 // The live socket is let through: it closes with 4401 itself, which a browser can read, where a
@@ -39,26 +38,10 @@ function mayUseStaffSession(path: string): boolean {
   return path.startsWith('/api/') && !path.startsWith('/api/public/');
 }
 
-function isJson(contentType: string | undefined): boolean {
-  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
-}
-
-/**
- * CSRF defence for cookie-authenticated writes: SameSite=Strict keeps the cookie off cross-site
- * requests in current browsers, and a cross-site HTML form cannot send application/json (fetch
- * would need a CORS preflight, which we never grant). Sec-Fetch-Site catches what remains,
- * including sibling subdomains, which SameSite treats as the same site.
- */
-function refuseCrossSiteWrite(request: FastifyRequest, path: string): void {
-  if (!STATE_CHANGING.has(request.method) || !isConsoleRoute(path)) return;
-  if (request.cookies[SESSION_COOKIE] === undefined) return;
-  const site = request.headers['sec-fetch-site'];
-  if (site === 'cross-site' || site === 'same-site') {
-    throw new Forbidden('Requests from other sites are not accepted.', 'cross_site_request');
-  }
-  if (!isJson(request.headers['content-type'])) {
-    throw new AppError(415, 'json_required', 'Send this request as JSON (Content-Type: application/json).');
-  }
+/** Only console routes with the staff cookie present need the cross-site rule. */
+function refuseCrossSiteConsoleWrite(request: FastifyRequest, path: string): void {
+  if (!isConsoleRoute(path) || request.cookies[SESSION_COOKIE] === undefined) return;
+  refuseCrossSiteWrite(request);
 }
 
 function refuseUnfinishedSignIn(stage: SessionStage, path: string): void {
@@ -102,7 +85,7 @@ export function installStaffSessions(app: FastifyInstance): void {
   );
   app.addHook('onRequest', async (request) => {
     const path = routePath(request);
-    refuseCrossSiteWrite(request, path);
+    refuseCrossSiteConsoleWrite(request, path);
     const token = request.cookies[SESSION_COOKIE];
     if (!token || !mayUseStaffSession(path)) return;
     const session = await loadSession(app.deps, token, request.ip);

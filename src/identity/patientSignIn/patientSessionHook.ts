@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
-import { AppError, Forbidden, Unauthenticated } from '../../platform/http/errors.js';
+import { Unauthenticated } from '../../platform/http/errors.js';
 import type { IdentityLevel } from '../patients.js';
+import { refuseCrossSiteWrite } from '../crossSiteWrites.js';
 import { loadPatientSession, PATIENT_SESSION_COOKIE } from './patientSessions.js';
 
 /** Who is signed in as a patient, and to which level this sign-in proved their identity. */
@@ -15,30 +16,9 @@ declare module 'fastify' {
 }
 
 const PATIENT_PREFIX = '/api/patient/';
-const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function routePath(request: FastifyRequest): string {
   return request.routeOptions.url ?? request.url.split('?')[0]!;
-}
-
-function isJson(contentType: string | undefined): boolean {
-  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
-}
-
-/**
- * The staff console's CSRF rule, for patients' cookie-carrying writes: the SameSite=Strict cookie
- * stays off cross-site requests, a cross-site form cannot send JSON without a CORS preflight we
- * never grant, and Sec-Fetch-Site catches sibling subdomains that SameSite counts as the same site.
- */
-function refuseCrossSiteWrite(request: FastifyRequest): void {
-  if (!STATE_CHANGING.has(request.method)) return;
-  const site = request.headers['sec-fetch-site'];
-  if (site === 'cross-site' || site === 'same-site') {
-    throw new Forbidden('Requests from other sites are not accepted.', 'cross_site_request');
-  }
-  if (!isJson(request.headers['content-type'])) {
-    throw new AppError(415, 'json_required', 'Send this request as JSON (Content-Type: application/json).');
-  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isObject } from './jsonObject.js';
 import { issue, type Issue } from '../../platform/fhir/operationOutcome.js';
 
 /**
@@ -22,8 +23,6 @@ const UNIT_SECONDS: Record<string, number> = { s: 1, min: 60, h: 3_600, d: 86_40
 const MIN_S = 5 * 60;
 const MAX_S = 7 * 86_400;
 const TIME_SENSITIVE_UNREAD_S = 4 * 3_600;
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function readFallbackExtension(value: unknown, issues: Issue[]): FallbackPolicy | null {
   if (!Array.isArray(value)) return null;

@@ -1,3 +1,4 @@
+import { isObject } from './jsonObject.js';
 import { issue, type Issue } from '../../platform/fhir/operationOutcome.js';
 import type { ApiClient } from '../clients/apiClients.js';
 import { checkMessageMarkdown, containsTag, type ContentProblem } from '../content/markdownRules.js';
@@ -36,8 +37,6 @@ const LINE_CONTROL = /[\u0000-\u001f\u007f]/;
 export type ContentMemo = Map<string, ContentProblem[]>;
 
 type Result = { ok: true; input: CommunicationInput } | { ok: false; status: 400 | 403; issues: Issue[] };
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Applies the NHS App API's field rules to a parsed body, collecting every problem (as the NHS

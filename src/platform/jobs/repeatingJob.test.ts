@@ -48,3 +48,31 @@ describe('startRepeatingJob', () => {
     expect(logged.join('')).toContain('job failed');
   });
 });
+
+describe('startRepeatingJob lanes', () => {
+  it('runs batches side by side, each lane draining until its batch comes back short', async () => {
+    let backlog = 40;
+    let concurrent = 0;
+    let maxConcurrent = 0;
+    const job = startRepeatingJob({
+      name: 'lanes',
+      intervalMs: 5,
+      batchSize: 10,
+      lanes: 2,
+      log: pino({ level: 'silent' }),
+      runBatch: async () => {
+        concurrent++;
+        maxConcurrent = Math.max(maxConcurrent, concurrent);
+        await new Promise((r) => setTimeout(r, 15));
+        const done = Math.min(10, backlog);
+        backlog -= done;
+        concurrent--;
+        return done;
+      },
+    });
+    await new Promise((r) => setTimeout(r, 120));
+    await job.stop();
+    expect(backlog).toBe(0);
+    expect(maxConcurrent).toBe(2);
+  });
+});

@@ -12,16 +12,24 @@ export function startRepeatingJob(opts: {
   /** Does one batch and says how many rows it handled. */
   runBatch: () => Promise<number>;
   batchSize: number;
+  /**
+   * Batches run side by side (default 1): while one waits on the database, another keeps the
+   * network busy. Each lane drains on its own; rows are claimed, so lanes never share one.
+   */
+  lanes?: number;
   log: FastifyBaseLogger;
 }): { stop: () => Promise<void> } {
   let running: Promise<void> | null = null;
   let stopped = false;
-  const run = async () => {
+  const lane = async () => {
     try {
       while (!stopped && (await opts.runBatch()) >= opts.batchSize);
     } catch (err) {
       opts.log.error({ err, job: opts.name }, 'job failed');
     }
+  };
+  const run = async () => {
+    await Promise.all(Array.from({ length: opts.lanes ?? 1 }, lane));
   };
   const timer = setInterval(() => {
     running ??= run().finally(() => (running = null));
