@@ -1,7 +1,8 @@
 /**
  * npm run bench:outbound — the outbound (NHS App–compatible) API against a real server on
- * PostgreSQL: single in-app sends at a steady rate, bulk Bundles, and the floor of writing the same
- * rows straight to the database. See bench/README.md. Prints exactly one JSON line on stdout;
+ * PostgreSQL: single in-app sends at a steady rate, bulk Bundles, the server's Web Push dispatch to
+ * a local push service, and the floor of writing the bulk rows straight to the database. See
+ * bench/README.md. Prints exactly one JSON line on stdout;
  * progress goes to stderr. A run that misses its targets still exits 0 (a reader judges).
  */
 import { randomBytes } from 'node:crypto';
@@ -13,9 +14,10 @@ import { cpuBetween, type CpuFigures, type Snapshot } from './lib/cpuWindow.js';
 import { keepAliveAgent } from './lib/http.js';
 import { testRangeNhsNumbers } from './lib/nhsNumbers.js';
 import { accessToken, CONTENT } from './lib/outboundApi.js';
-import { enrolPatients, openBenchDeps, sealedResourceBytes, seedSender, settleDatabase } from './lib/outboundSeed.js';
+import { enrolPatients, openBenchDeps, seedSender, settleDatabase } from './lib/outboundSeed.js';
 import { RssSampler } from './lib/proc.js';
-import { createRawTables, DROP_RAW_TABLES, runRawInsertPhase, type RawInsertResult } from './lib/rawInsertPhase.js';
+import { runPushPhase, type PushResult } from './lib/pushPhase.js';
+import { runRawInsertPhase, type RawInsertResult } from './lib/rawInsertPhase.js';
 import { createBenchDatabase, databaseUrl, dropBenchDatabase } from './lib/seed.js';
 import { freePort, startServer, stopServer, waitReady, type ServerProcess } from './lib/server.js';
 import { runSinglePhase, type SingleResult } from './lib/singlePhase.js';
@@ -32,9 +34,14 @@ const FLAGS = {
   'bundle-size': { kind: 'int', default: 50_000, help: 'CommunicationRequest entries per Bundle (at most 50,000)' },
   'bulk-concurrency': { kind: 'int', default: 2, help: 'Bundles in flight at once (and rawInsert connections)' },
   patients: { kind: 'int', default: 50_000, help: 'P9 patients enrolled before the load starts' },
+  pushes: {
+    kind: 'int',
+    default: 50_000,
+    help: 'push phase: messages written at once, each to a new patient with one device',
+  },
   phases: {
     kind: 'string',
-    default: 'single,bulk,rawInsert',
+    default: 'single,bulk,push,rawInsert',
     help: 'phases to run, comma-separated (rawInsert uses the bulk phase’s sizes)',
   },
   url: { kind: 'string', help: 'use an already-running server (http://host:port) instead of starting one' },
@@ -52,7 +59,7 @@ const FLAGS = {
   'keep-db': {
     kind: 'bool',
     default: false,
-    help: 'do not drop the bench database (or the rawInsert tables) at the end',
+    help: 'do not drop the bench database at the end',
   },
   'server-node-args': {
     kind: 'string',
@@ -61,8 +68,8 @@ const FLAGS = {
   'max-sockets': { kind: 'int', default: 256, help: 'keep-alive HTTP connections from the load generator' },
 } as const;
 
-/** In the order they run; a push phase joins here when push dispatch exists. */
-const PHASES = ['single', 'bulk', 'rawInsert'] as const;
+/** In the order they run: rawInsert stops the server, so it comes last. */
+const PHASES = ['single', 'bulk', 'push', 'rawInsert'] as const;
 type PhaseName = (typeof PHASES)[number];
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -77,6 +84,7 @@ async function main(): Promise<void> {
   const bundleSize = f['bundle-size'] as number;
   const concurrency = f['bulk-concurrency'] as number;
   const patients = f.patients as number;
+  const pushes = f.pushes as number;
   const adminUrl = f['admin-url'] as string;
   const phases = new Set((f.phases as string).split(',').map((p) => p.trim()));
   for (const p of phases) {
@@ -88,6 +96,11 @@ async function main(): Promise<void> {
   if (bundleSize < 1 || bundleSize > 50_000) throw new UsageError('--bundle-size must be from 1 to 50,000');
   // Enrolled and unknown numbers are distinct, and the 999 range holds about 909,000 valid ones.
   if (patients < 1 || patients > 450_000) throw new UsageError('--patients must be from 1 to 450,000');
+  // The push phase's patients are new numbers after those.
+  const pushCount = runs('push') ? pushes : 0;
+  if (runs('push') && (pushes < 1 || 2 * patients + pushes > 900_000)) {
+    throw new UsageError('--pushes must be from 1 to 900,000 less twice --patients');
+  }
   const runTag = randomBytes(4).toString('hex');
 
   // ---- database ------------------------------------------------------------------------------------
@@ -119,8 +132,9 @@ async function main(): Promise<void> {
   cleanups.add('close bench database pool', () => deps.db.close());
   const sender = await seedSender(deps);
   log(`registered API client ${sender.clientId} for ${sender.odsCode}`);
-  const numbers = testRangeNhsNumbers(2 * patients);
-  const recipients = { enrolled: numbers.slice(0, patients), unknown: numbers.slice(patients) };
+  const numbers = testRangeNhsNumbers(2 * patients + pushCount);
+  const recipients = { enrolled: numbers.slice(0, patients), unknown: numbers.slice(patients, 2 * patients) };
+  const pushNumbers = numbers.slice(2 * patients);
   const tEnrol = performance.now();
   await enrolPatients(deps, recipients.enrolled);
   const enrolS = (performance.now() - tEnrol) / 1000;
@@ -139,8 +153,15 @@ async function main(): Promise<void> {
       masterKey,
       port: await freePort(),
       nodeArgs: ((f['server-node-args'] as string | undefined) ?? '').split(/\s+/).filter(Boolean),
-      // Required in production on a plain-http PUBLIC_URL; no push is sent during this benchmark.
-      extraEnv: { VAPID_SUBJECT: 'mailto:bench@confide.invalid' },
+      extraEnv: {
+        // Required in production on a plain-http PUBLIC_URL.
+        VAPID_SUBJECT: 'mailto:bench@confide.invalid',
+        // The push phase's push service is plain http on 127.0.0.1, which the server reaches only
+        // with PUSH_ALLOW_LOCAL_ENDPOINTS, and config refuses that under NODE_ENV=production. The
+        // server reads NODE_ENV for nothing else (LOG_LEVEL and SECURE_COOKIES are set explicitly),
+        // so with the push phase it runs as 'test' and otherwise as in production.
+        ...(runs('push') ? { NODE_ENV: 'test', PUSH_ALLOW_LOCAL_ENDPOINTS: 'true' } : {}),
+      },
       log,
     });
     const s = server;
@@ -179,6 +200,7 @@ async function main(): Promise<void> {
   let single: SingleResult | null = null;
   let bulk: BulkResult | null = null;
   let rawInsert: RawInsertResult | null = null;
+  let push: PushResult | null = null;
   const campaignId = `bench-${runTag}`;
 
   if (!cleanups.started && runs('single')) {
@@ -223,27 +245,38 @@ async function main(): Promise<void> {
     failuresByStatus.bulk = r.failures;
     stage('afterBulk');
   }
+  if (!cleanups.started && runs('push')) {
+    const r = await runPushPhase({
+      deps,
+      databaseUrl: dbUrl,
+      sender,
+      nhsNumbers: pushNumbers,
+      content: CONTENT,
+      campaignId: `push-${runTag}`,
+      runTag,
+      serverPid,
+      settle: () => settleDatabase(deps, log),
+      stopped: () => cleanups.started,
+      log,
+    });
+    push = r.result;
+    measured('push', r.window);
+    stage('afterPush');
+  }
   stage('final');
   if (!cleanups.started && runs('rawInsert')) {
     // The floor needs no server, and one left running would compete with it (it dispatches the
     // bulk phase's pushes in the background). A server given with --url keeps running.
     if (server) await stopServer(server);
     await settleDatabase(deps, log);
-    await createRawTables(deps.db);
-    if (!f['keep-db'] || f.url) cleanups.add('drop rawInsert tables', () => deps.db.exec(DROP_RAW_TABLES));
     const r = await runRawInsertPhase({
       deps,
       databaseUrl: dbUrl,
-      clientId: sender.clientId,
+      sender,
       bundles: bulkEntries(bulkShape),
+      content: CONTENT,
       campaignId,
       concurrency,
-      sealedResourceBytes: await sealedResourceBytes(deps, sender, {
-        nhsNumber: recipients.enrolled[0]!,
-        content: CONTENT,
-        requestId: `bulk-${runTag}-0`,
-        campaignId,
-      }),
       serverPid,
       log,
     });
@@ -264,8 +297,7 @@ async function main(): Promise<void> {
     single,
     bulk,
     rawInsert,
-    push: null,
-    pushNote: 'push dispatch is not measured by this script yet',
+    push,
     serverRssMb: { max: rss?.max != null ? round(rss.max) : null, ...rssAt },
     serverCpuS: perPhase('serverCpuS'),
     postgresCpuS: perPhase('postgresCpuS'),

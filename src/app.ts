@@ -1,5 +1,4 @@
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -18,6 +17,7 @@ import type { Deps } from './platform/deps.js';
 import { installErrorHandler } from './platform/http/errorHandler.js';
 import { healthRoutes } from './platform/http/health.js';
 import { installStrictJsonParser } from './platform/http/jsonParser.js';
+import { installSecurityHeaders } from './platform/http/securityHeaders.js';
 import { serveWebApp } from './platform/http/webApp.js';
 import { loggerOptions } from './platform/logging/logger.js';
 import { registerDomains } from './routes.js';
@@ -77,7 +77,7 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Fa
 
   installStrictJsonParser(app);
   installErrorHandler(app);
-  await app.register(helmet, {
+  installSecurityHeaders(app, {
     contentSecurityPolicy: {
       // Exactly the policy the web app is built for; nothing from Helmet's defaults is added.
       useDefaults: false,

@@ -8,7 +8,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { CryptoKey } from 'jose';
 import { createStaffAccount } from '../../src/identity/staffAccounts.js';
 import { registerApiClient } from '../../src/outbound/clients/apiClients.js';
-import { communicationResource } from '../../src/outbound/fhir/communicationResource.js';
 import { rsaKeyPair } from '../../src/outbound/testSenders.js';
 import { createOrganisation } from '../../src/organisations/organisations.js';
 import { KeyRing, PLATFORM_SCOPE } from '../../src/platform/crypto/keyring.js';
@@ -95,35 +94,16 @@ export async function enrolPatients(deps: BenchDeps, nhsNumbers: readonly string
 }
 
 /**
- * The size of one sealed resource as the server stores it for these requests, so rows written
- * straight to the database carry ciphertext of the same length.
- */
-export async function sealedResourceBytes(
-  deps: BenchDeps,
-  sender: Sender,
-  sample: { nhsNumber: string; content: string; requestId: string; campaignId: string | null },
-): Promise<number> {
-  const seal = await deps.keyring.sealer(sender.organisationId);
-  const resource = communicationResource(randomUUID(), {
-    channel: 'in_app',
-    nhsNumber: sample.nhsNumber,
-    odsCode: sender.odsCode,
-    content: sample.content,
-    notification: null,
-    campaignId: sample.campaignId,
-    requestId: sample.requestId,
-  });
-  return seal(JSON.stringify(resource)).length;
-}
-
-/**
  * Run between phases, so that none pays for the one before: the previous phase's rows vacuumed
  * and analysed now rather than by autovacuum during the next, and its dirty pages written out
  * now rather than by a checkpoint in the middle of the next. A role that may not do either
  * (against `--url`) only loses that evenness, so failures are reported and passed over.
  */
 export async function settleDatabase(deps: BenchDeps, log: (line: string) => void): Promise<void> {
-  for (const sql of ['VACUUM (ANALYZE) patients, outbound_messages, outbound_receipts', 'CHECKPOINT']) {
+  for (const sql of [
+    'VACUUM (ANALYZE) patients, outbound_messages, outbound_receipts, push_subscriptions, outbound_pushes',
+    'CHECKPOINT',
+  ]) {
     try {
       await deps.db.exec(sql);
     } catch (err) {

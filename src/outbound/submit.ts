@@ -1,37 +1,47 @@
 import { randomUUID } from 'node:crypto';
-import { auditCtes, recordAudit } from '../platform/audit/auditLog.js';
-import { SqlParams } from '../platform/db/sqlParams.js';
+import { recordAudit } from '../platform/audit/auditLog.js';
 import type { Deps } from '../platform/deps.js';
 import { FhirError, issue } from '../platform/fhir/operationOutcome.js';
+import { acceptBatcherFor } from './acceptBatcher.js';
+import { outboundChain, requestHmac } from './acceptance.js';
 import type { ApiClient } from './clients/apiClients.js';
 import { communicationResource, type CommunicationRequestResource } from './fhir/communicationResource.js';
-import { readCommunicationRequest, type CommunicationInput } from './fhir/readCommunicationRequest.js';
+import {
+  readCommunicationRequest,
+  type CommunicationInput,
+  type ContentMemo,
+} from './fhir/readCommunicationRequest.js';
 import type { Channel } from './fhir/systems.js';
-import { pushDueAt } from './push/quietHours.js';
-
-export const NOT_FOUND_REASON = 'NHS number not found';
-
-/**
- * Outbound audit chains are sharded per client by the first hex digit of the message id: a busy
- * sender's requests then contend on sixteen chain heads instead of one, and each chain still
- * verifies on its own.
- */
-export function outboundChain(clientId: string, messageId: string): string {
-  return `outbound:${clientId}:${messageId[0]}`;
-}
+import type { ContentProblem } from './content/markdownRules.js';
 
 export type Accepted = { id: string; resource: CommunicationRequestResource; repeated: boolean };
 
-/** The keyed hash that tells a retry (same request-id, same request) from a reused request-id. */
-export async function requestHmac(deps: Pick<Deps, 'keyring'>, input: CommunicationInput): Promise<Buffer> {
-  return deps.keyring.lookupHmac(`outbound-request:${JSON.stringify(input)}`);
+/** Texts checked recently, per set of allowed link domains: senders send one text to many patients. */
+const RECENT_TEXTS = 256;
+class RecentChecks extends Map<string, ContentProblem[]> {
+  override set(key: string, value: ContentProblem[]): this {
+    if (!this.has(key) && this.size >= RECENT_TEXTS) this.delete(this.keys().next().value!);
+    return super.set(key, value);
+  }
+}
+const recentChecks = new Map<string, RecentChecks>();
+function contentMemo(client: Pick<ApiClient, 'allowedLinkDomains'>): ContentMemo {
+  const key = client.allowedLinkDomains.join(' ');
+  let memo = recentChecks.get(key);
+  if (!memo) {
+    if (recentChecks.size >= RECENT_TEXTS) recentChecks.delete(recentChecks.keys().next().value!);
+    memo = new RecentChecks();
+    recentChecks.set(key, memo);
+  }
+  return memo;
 }
 
 /**
- * One CommunicationRequest from an API client. Accepted in one statement: the message (delivered
- * to the patient's inbox when a P9 patient has the NHS number, otherwise rejected), its receipt
- * and the audit entry. A repeat of a request-id returns the first result; the same request-id
- * with a different request is refused (409).
+ * One CommunicationRequest from an API client: the message (in the inbox of the P9 patient with
+ * the NHS number, otherwise rejected), its receipts, its push and its audit entry, written
+ * together with whatever other sends of the same client are waiting (`AcceptBatcher`). A repeat
+ * of a request-id returns the first result; the same request-id with a different request is
+ * refused (409).
  */
 export async function submitCommunicationRequest(
   deps: Pick<Deps, 'db' | 'keyring' | 'now'>,
@@ -40,66 +50,21 @@ export async function submitCommunicationRequest(
   body: unknown,
   ip: string | null = null,
 ): Promise<Accepted> {
-  const read = readCommunicationRequest(body, channel, client);
+  const read = readCommunicationRequest(body, channel, client, contentMemo(client));
   if (!read.ok) throw new FhirError(read.status, read.issues);
   const input = read.input;
   const id = randomUUID();
   const resource = communicationResource(id, input);
-  const seal = await deps.keyring.sealer(client.organisationId);
-  const nhsHmac = await deps.keyring.lookupHmac(input.nhsNumber);
   const reqHmac = input.requestId !== null ? await requestHmac(deps, input) : null;
-  const now = deps.now();
-
-  const p = new SqlParams();
-  const [msgId, clientId, at] = [id, client.id, now].map((v) => p.add(v));
-  // An in-app message is in the inbox as soon as it is written; a notification waits for its push.
-  const accepted = channel === 'in_app' ? 'Delivered' : 'Pending';
-  const sql = `WITH p AS (SELECT id FROM patients WHERE nhs_number_hmac = ${p.add(nhsHmac)} AND identity_level = 'P9'),
-     m AS (
-       INSERT INTO outbound_messages (id, client_id, channel, patient_id, request_id, request_hmac, campaign_id,
-         resource_enc, status, created_at, fallback_not_notified_s, fallback_unread_s, fallback_off)
-       SELECT ${msgId}, ${clientId}, ${p.add(channel)}, (SELECT id FROM p), ${p.add(input.requestId)}, ${p.add(reqHmac)},
-         ${p.add(input.campaignId)}, ${p.add(seal(JSON.stringify(resource)))},
-         CASE WHEN EXISTS (SELECT 1 FROM p) THEN ${p.add(accepted)} ELSE 'Rejected' END, ${at},
-         ${p.add(input.fallback?.notNotifiedS ?? null)}::int, ${p.add(input.fallback?.unreadS ?? null)}::int,
-         ${p.add(input.fallback?.off ?? false)}::boolean
-       ON CONFLICT (client_id, request_id) DO NOTHING
-       RETURNING id, status, patient_id),
-     -- Every accepted message gets its push, due now or, in the night, at 06:00 London time.
-     pu AS (
-       INSERT INTO outbound_pushes (id, message_id, patient_id, due_at, created_at)
-       SELECT ${p.add(randomUUID())}, m.id, m.patient_id, ${p.add(pushDueAt(now))}, ${at}
-       FROM m WHERE m.status <> 'Rejected'),
-     r AS (
-       INSERT INTO outbound_receipts (id, message_id, client_id, code, reason, at)
-       SELECT ${p.add(randomUUID())}, m.id, ${clientId}, m.status,
-         CASE WHEN m.status = 'Rejected' THEN ${p.add(NOT_FOUND_REASON)} END, ${at}
-       FROM m WHERE m.status <> 'Pending'
-       RETURNING id),
-     ${
-       client.callbackUrl
-         ? `cb AS (
-       INSERT INTO outbound_callbacks (receipt_id, client_id, next_attempt_at, created_at)
-       SELECT r.id, ${clientId}, ${at}, ${at} FROM r),`
-         : ''
-     }
-     ${auditCtes(
-       deps.db,
-       {
-         chain: outboundChain(client.id, id),
-         actorKind: 'api_client',
-         actorId: client.id,
-         action: `outbound.${channel}`,
-         targetKind: 'outbound_message',
-         targetId: id,
-         ip,
-       },
-       p,
-       'm',
-     )}
-     SELECT status FROM m`;
-  const { rows } = await deps.db.write<{ status: string }>(sql, p.values);
-  if (rows[0]) return { id, resource, repeated: false };
+  const written = await acceptBatcherFor(deps.db).submit(deps, client, channel, {
+    id,
+    input,
+    nhsHmac: await deps.keyring.lookupHmac(input.nhsNumber),
+    reqHmac,
+    resource: Buffer.from(JSON.stringify(resource), 'utf8'),
+    ip,
+  });
+  if (written) return { id, resource, repeated: false };
   const first = await firstResult(deps, client, input, reqHmac!);
   // The first answer holds the NHS number and the content: reading it back is a read.
   await recordAudit(deps.db, {

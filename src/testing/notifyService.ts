@@ -6,7 +6,8 @@ import { jwtVerify } from 'jose';
 /**
  * A local server speaking the GOV.UK Notify API (v2) for tests: it checks each request's JWT
  * (HS256 under the API key's secret, `iss` the service id, `iat` within 30 seconds, as Notify
- * does), keeps what was sent, answers lookups by reference, and can be told to fail.
+ * does), keeps what was sent, answers lookups by reference and by id, and can be told to fail.
+ * A test moves a notification along as Notify's providers would, with setStatus.
  */
 export type SentNotification = {
   id: string;
@@ -15,7 +16,20 @@ export type SentNotification = {
   to: string;
   personalisation: Record<string, string>;
   reference: string | null;
+  /** Notify's status for it: `created` when sent; unset reads as `created`. */
+  status?: string;
 };
+
+/** Notify's statuses for text messages and emails (`sent` is an international text message). */
+export type NotifyStatus =
+  | 'created'
+  | 'sending'
+  | 'pending'
+  | 'sent'
+  | 'delivered'
+  | 'permanent-failure'
+  | 'temporary-failure'
+  | 'technical-failure';
 
 export type TestNotify = {
   baseUrl: string;
@@ -23,8 +37,14 @@ export type TestNotify = {
   sent: SentNotification[];
   /** Answer the next sends with this status instead of 201 (null: behave). */
   failWith: number | null;
-  /** Hold each send this long before answering, to widen race windows in tests. */
+  /** Hold each send and each lookup by id this long before answering, to widen race windows in tests. */
   delayMs: number;
+  /** Answer lookups by id (GET /v2/notifications/{id}) with this status instead (null: behave). */
+  failLookupsWith: number | null;
+  /** The ids asked about with GET /v2/notifications/{id}, in order. */
+  lookups: string[];
+  /** Moves a notification to a status, as a provider's delivery report would. */
+  setStatus(id: string, status: NotifyStatus): void;
   close(): Promise<void>;
 };
 
@@ -48,7 +68,25 @@ export async function startNotifyService(): Promise<TestNotify> {
     sent: [],
     failWith: null,
     delayMs: 0,
+    failLookupsWith: null,
+    lookups: [],
+    setStatus(id, status) {
+      const n = state.sent.find((s) => s.id === id);
+      if (!n) throw new Error(`no notification ${id}`);
+      n.status = status;
+    },
   };
+  /** A notification as GET answers it: as Notify's, with the recipient and the text in it. */
+  const asFound = (n: SentNotification) => ({
+    id: n.id,
+    reference: n.reference,
+    type: n.type,
+    status: n.status ?? 'created',
+    template: { id: n.templateId, version: 1, uri: `/v2/template/${n.templateId}` },
+    body: `Template ${n.templateId} with ${JSON.stringify(n.personalisation)}`,
+    ...(n.type === 'sms' ? { phone_number: n.to } : { email_address: n.to, subject: 'A message' }),
+    created_at: new Date().toISOString(),
+  });
   const authorised = async (req: IncomingMessage): Promise<boolean> => {
     const token = req.headers.authorization?.replace(/^Bearer /, '') ?? '';
     try {
@@ -91,10 +129,20 @@ export async function startNotifyService(): Promise<TestNotify> {
       if (req.method === 'GET' && url.pathname === '/v2/notifications') {
         const reference = url.searchParams.get('reference');
         const found = state.sent.filter((n) => reference === null || n.reference === reference);
-        return json(res, 200, {
-          notifications: found.map((n) => ({ id: n.id, reference: n.reference, type: n.type, status: 'created' })),
-          links: {},
-        });
+        return json(res, 200, { notifications: found.map(asFound), links: {} });
+      }
+      const byId = /^\/v2\/notifications\/([^/]+)$/.exec(url.pathname);
+      if (req.method === 'GET' && byId) {
+        const id = decodeURIComponent(byId[1]!);
+        state.lookups.push(id);
+        if (state.delayMs) await new Promise((r) => setTimeout(r, state.delayMs));
+        if (state.failLookupsWith !== null)
+          return json(res, state.failLookupsWith, { errors: [{ error: 'Failure', message: 'failed' }] });
+        if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id))
+          return json(res, 400, { errors: [{ error: 'ValidationError', message: 'id is not a valid UUID' }] });
+        const n = state.sent.find((s) => s.id === id);
+        if (!n) return json(res, 404, { errors: [{ error: 'NoResultFound', message: 'No result found' }] });
+        return json(res, 200, asFound(n));
       }
       return json(res, 404, { errors: [{ error: 'NotFound', message: 'Not found' }] });
     })();

@@ -34,12 +34,21 @@ export async function makeSending(e2e: E2E): Promise<Sending> {
   return { sender, senderName: rows[0]!.name, token: await accessTokenFor(e2e.app, sender) };
 }
 
-/** Sends an in-app message over real HTTP, as a sending system would; returns its id. */
-export async function sendInApp(e2e: E2E, sending: Sending, nhsNumber: string, content: string): Promise<string> {
+/**
+ * Sends an in-app message over real HTTP, as a sending system would, with any identifiers (a
+ * campaign-id, say); returns its id.
+ */
+export async function sendInApp(
+  e2e: E2E,
+  sending: Sending,
+  nhsNumber: string,
+  content: string,
+  identifiers: { system: string; value: string }[] = [],
+): Promise<string> {
   const res = await fetch(`${e2e.baseUrl}/communication/in-app/FHIR/R4/CommunicationRequest`, {
     method: 'POST',
     headers: { authorization: `Bearer ${sending.token}`, 'content-type': 'application/fhir+json' },
-    body: JSON.stringify(inAppRequest(nhsNumber, sending.sender.odsCode, { content })),
+    body: JSON.stringify(inAppRequest(nhsNumber, sending.sender.odsCode, { content, identifiers })),
   });
   const text = await res.text();
   assert(res.status === 201, `Sending a message answered ${res.status}: ${text}`);

@@ -1,8 +1,10 @@
 import { createBrowserRouter, Outlet } from 'react-router-dom';
 import { AdminLayout } from './admin/AdminLayout.js';
+import { CampaignsPage } from './admin/campaigns/CampaignsPage.js';
 import { ClosuresPage } from './admin/closures/ClosuresPage.js';
 import { AdminHomePage } from './admin/home/AdminHomePage.js';
 import { OpeningHoursPage } from './admin/hours/OpeningHoursPage.js';
+import { OrgAdminOnly } from './admin/OrgAdminOnly.js';
 import { ServiceSettingsPage } from './admin/service/ServiceSettingsPage.js';
 import { StaffListPage } from './admin/staff/StaffListPage.js';
 import { StaffMemberPage } from './admin/staff/StaffMemberPage.js';
@@ -35,6 +37,7 @@ function PlainLayout() {
  * Staff console: /staff/login, /staff/mfa-setup, /staff (inbox), /staff/conversations/:id
  * Administration (org admins, service admins): /staff/admin, /staff/admin/services/:id[/hours|/closures],
  *                /staff/admin/staff, /staff/admin/staff/:id
+ * Campaigns (org admins): /staff/admin/campaigns, /staff/admin/campaigns/:clientId?campaign=<campaign id>
  */
 export const router = createBrowserRouter([
   {
@@ -70,6 +73,18 @@ export const router = createBrowserRouter([
               { path: 'services/:id/closures', element: <ClosuresPage /> },
               { path: 'staff', element: <StaffListPage /> },
               { path: 'staff/:id', element: <StaffMemberPage /> },
+              {
+                path: 'campaigns',
+                element: <OrgAdminOnly />,
+                children: [
+                  { index: true, element: <CampaignsPage /> },
+                  // Loaded on first visit: the chart library is needed by this page alone.
+                  {
+                    path: ':clientId',
+                    lazy: async () => ({ Component: (await import('./admin/campaigns/CampaignPage.js')).CampaignPage }),
+                  },
+                ],
+              },
               { path: '*', element: <NotFoundPage area="Confide staff" /> },
             ],
           },

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrolPatient } from '../../identity/patients.js';
 import { buildTestApp, type TestApp } from '../../testing/testApp.js';
+import { optInDevice } from '../push/testDevice.js';
 import { accessTokenFor, inAppRequest, makeSender, testNhsNumber, type TestSender } from '../testSenders.js';
 import { CALLBACK_LEASE_MS, deliverDueCallbacks, MAX_CALLBACK_ATTEMPTS } from './deliverCallbacks.js';
 import { verifyCallbackSignature } from './signature.js';
@@ -40,6 +41,8 @@ describe('receipt callbacks', () => {
     token = await accessTokenFor(t.app, sender);
     p9 = testNhsNumber();
     await enrolPatient(t.deps, { nhsNumber: p9, identityLevel: 'P9' });
+    // With a device, an in-app message starts with one receipt (Delivered), so one callback each.
+    await optInDevice(t.deps, p9);
   });
   afterAll(async () => {
     await t.close();
@@ -155,6 +158,7 @@ describe('receipt callbacks', () => {
       const localToken = await accessTokenFor(strict.app, local);
       const patient = testNhsNumber();
       await enrolPatient(strict.deps, { nhsNumber: patient, identityLevel: 'P9' });
+      await optInDevice(strict.deps, patient);
       await strict.app.inject({
         method: 'POST',
         url: '/communication/in-app/FHIR/R4/CommunicationRequest',

@@ -1,16 +1,40 @@
 import { NotifyClient } from 'notifications-node-client';
 import { appendAudit } from '../../platform/audit/auditLog.js';
 import type { Deps } from '../../platform/deps.js';
-import { outboundChain } from '../submit.js';
+import { outboundChain } from '../acceptance.js';
+import { nextStatusCheck, statusWord } from './fallbackStatus.js';
 
 /** A claim whose worker never reported back is taken again after this long. */
 export const FALLBACK_LEASE_MS = 5 * 60_000;
 const MAX_ATTEMPTS = 3;
-/** Defaults, as NHS Notify's: not notified within an hour, or unread after a day. */
+/** Defaults, as NHS Notify's: not notified within an hour, or (in-app only) unread after a day. */
 export const NOT_NOTIFIED_S = 3_600;
 export const UNREAD_S = 24 * 3_600;
 /** A fallback this late would be more confusing than useful. */
 const TOO_OLD = '7 days';
+
+/**
+ * Claims the messages now due a fallback: an in-app message not Notified (nor read) within its
+ * not-notified window or still unread after its unread window; a notification-only message (a
+ * push alone, never in an inbox, so never read) not Notified within its not-notified window.
+ * Walks the partial index outbound_messages_fallback_due (migration 0014) in created_at order,
+ * from the oldest message still young enough. Parameters: now, the default not-notified and
+ * unread windows (seconds), the batch size.
+ */
+export const FALLBACK_SCAN_SQL = `INSERT INTO outbound_fallbacks (message_id, state, reason, claimed_at)
+  SELECT m.id, 'claimed',
+    CASE WHEN m.channel = 'in_app' AND m.created_at <= $1::timestamptz - make_interval(secs => coalesce(m.fallback_unread_s, $3::int))
+      THEN 'unread' ELSE 'not_notified' END, $1
+  FROM outbound_messages m
+  WHERE m.patient_id IS NOT NULL AND m.read_at IS NULL AND NOT m.fallback_off
+    AND m.created_at > $1::timestamptz - interval '${TOO_OLD}'
+    AND NOT EXISTS (SELECT 1 FROM outbound_fallbacks f WHERE f.message_id = m.id)
+    AND ((m.channel = 'in_app' AND m.created_at <= $1::timestamptz - make_interval(secs => coalesce(m.fallback_unread_s, $3::int)))
+      OR (m.created_at <= $1::timestamptz - make_interval(secs => coalesce(m.fallback_not_notified_s, $2::int))
+          AND NOT EXISTS (SELECT 1 FROM outbound_receipts r WHERE r.message_id = m.id AND r.code IN ('Notified', 'Read'))))
+  ORDER BY m.created_at LIMIT $4
+  ON CONFLICT (message_id) DO NOTHING
+  RETURNING message_id, reason, attempts`;
 
 type Claim = { message_id: string; reason: 'not_notified' | 'unread'; attempts: number };
 type Details = {
@@ -27,10 +51,11 @@ export type FallbackResult = { sent: number; noChannel: number; failed: number; 
 
 /**
  * Sends the SMS or email fallback, once, for in-app messages that were not notified or not read
- * in time. "Once" rests on two things: the claim is an INSERT on the message id (two workers
- * cannot both win it), and a claim taken over from a worker that died first asks Notify, by the
- * message id as reference, whether that worker's send got through. The text names only the
- * sender and says there is a message: never the content.
+ * in time, and for notification-only messages that were not notified in time. "Once" rests on two
+ * things: the claim is an INSERT on the message id (two workers cannot both win it), and a claim
+ * taken over from a worker that died first asks Notify, by the message id as reference, whether
+ * that worker's send got through. The text names only the sender and says there is a message:
+ * never the content. What became of each send is followed by pollFallbackStatuses.
  */
 export async function runFallbacks(
   deps: Pick<Deps, 'db' | 'keyring' | 'now' | 'config'>,
@@ -42,23 +67,7 @@ export async function runFallbacks(
   const notify = new NotifyClient(notifyConfig.baseUrl, notifyConfig.apiKey);
   const now = deps.now();
   const limit = opts.limit ?? 200;
-  const fresh = await deps.db.query<Claim>(
-    `INSERT INTO outbound_fallbacks (message_id, state, reason, claimed_at)
-     SELECT m.id, 'claimed',
-       CASE WHEN m.read_at IS NULL AND m.created_at <= $1::timestamptz - make_interval(secs => coalesce(m.fallback_unread_s, $3::int))
-         THEN 'unread' ELSE 'not_notified' END, $1
-     FROM outbound_messages m
-     WHERE m.channel = 'in_app' AND m.patient_id IS NOT NULL AND m.read_at IS NULL AND NOT m.fallback_off
-       AND m.created_at > $1::timestamptz - interval '${TOO_OLD}'
-       AND NOT EXISTS (SELECT 1 FROM outbound_fallbacks f WHERE f.message_id = m.id)
-       AND (m.created_at <= $1::timestamptz - make_interval(secs => coalesce(m.fallback_unread_s, $3::int))
-         OR (m.created_at <= $1::timestamptz - make_interval(secs => coalesce(m.fallback_not_notified_s, $2::int))
-             AND NOT EXISTS (SELECT 1 FROM outbound_receipts r WHERE r.message_id = m.id AND r.code IN ('Notified', 'Read'))))
-     ORDER BY m.created_at LIMIT $4
-     ON CONFLICT (message_id) DO NOTHING
-     RETURNING message_id, reason, attempts`,
-    [now, NOT_NOTIFIED_S, UNREAD_S, limit],
-  );
+  const fresh = await deps.db.query<Claim>(FALLBACK_SCAN_SQL, [now, NOT_NOTIFIED_S, UNREAD_S, limit]);
   const stale = await deps.db.query<Claim>(
     `UPDATE outbound_fallbacks SET claimed_at = $1, attempts = attempts + 1
      WHERE message_id IN (
@@ -97,20 +106,24 @@ async function fallbackOne(
 ): Promise<keyof FallbackResult> {
   const finish = async (
     state: 'sent' | 'no_channel' | 'failed',
-    fields: { channel?: 'sms' | 'email'; notifyId?: string; error?: string } = {},
+    fields: { channel?: 'sms' | 'email'; notifyId?: string; status?: string; error?: string } = {},
   ) => {
+    const at = deps.now();
+    // Notify's status of a fresh send is `created`; one found after a crash says its own.
+    const status = state === 'sent' ? (fields.status ?? 'created') : null;
     await deps.db.tx(async (q) => {
       await q.query(
         `UPDATE outbound_fallbacks SET state = $2, channel = $3, notify_id = $4, notify_status = $5, sent_at = $6,
-           last_error = $7 WHERE message_id = $1`,
+           last_error = $7, notify_status_at = $6, status_check_at = $8 WHERE message_id = $1`,
         [
           claim.message_id,
           state,
           fields.channel ?? null,
           fields.notifyId ?? null,
-          state === 'sent' ? 'created' : null,
-          state === 'sent' ? deps.now() : null,
+          status,
+          state === 'sent' ? at : null,
           fields.error ?? null,
+          status === null ? null : nextStatusCheck(at, at, status),
         ],
       );
       if (state === 'sent') {
@@ -132,7 +145,11 @@ async function fallbackOne(
       const found = await notify.getNotifications(undefined, undefined, claim.message_id);
       const first = found.data.notifications[0];
       if (first) {
-        await finish('sent', { channel: first.type === 'email' ? 'email' : 'sms', notifyId: first.id });
+        await finish('sent', {
+          channel: first.type === 'email' ? 'email' : 'sms',
+          notifyId: first.id,
+          status: statusWord(first.status) ?? 'created',
+        });
         return 'alreadySent';
       }
     } catch {

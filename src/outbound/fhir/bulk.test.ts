@@ -5,6 +5,8 @@ import type { Db } from '../../platform/db/types.js';
 import { ServiceUnavailable } from '../../platform/http/errors.js';
 import { submitBundle } from '../bulk.js';
 import { cachedClientById } from '../clients/apiClients.js';
+import { UNNOTIFIED_REASON } from '../push/pushPayload.js';
+import { optInDevice } from '../push/testDevice.js';
 import { verifyAudit } from '../../platform/audit/auditLog.js';
 import { buildTestApp, type TestApp } from '../../testing/testApp.js';
 import { accessTokenFor, inAppRequest, makeSender, testNhsNumber, type TestSender } from '../testSenders.js';
@@ -25,6 +27,8 @@ describe('POST /communication/in-app/FHIR/R4 (batch Bundle)', () => {
     token = await accessTokenFor(t.app, sender);
     p9 = testNhsNumber();
     await enrolPatient(t.deps, { nhsNumber: p9, identityLevel: 'P9' });
+    // Opted in on a device: p9's messages are Delivered, each with one receipt and a push.
+    await optInDevice(t.deps, p9);
   });
   afterAll(async () => {
     await t.close();
@@ -35,11 +39,11 @@ describe('POST /communication/in-app/FHIR/R4 (batch Bundle)', () => {
     type: 'batch',
     entry: resources.map((resource) => ({ resource, request: { method: 'POST', url: 'CommunicationRequest' } })),
   });
-  const post = (body: unknown) =>
+  const post = (body: unknown, bearer = token) =>
     t.app.inject({
       method: 'POST',
       url: BULK,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' },
+      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/fhir+json' },
       payload: JSON.stringify(body),
     });
   const idOf = (e: Entry) => e.response.location!.split('/')[1]!;
@@ -81,6 +85,58 @@ describe('POST /communication/in-app/FHIR/R4 (batch Bundle)', () => {
     });
     expect(read.statusCode).toBe(200);
     expect(await verifyAudit(t.deps.db, await t.deps.keyring.auditKey())).toMatchObject({ ok: true });
+  });
+
+  it('queues a push for a patient with a device, makes one without Unnotified at once, with every callback', async () => {
+    // A client with a callback URL: every receipt written with the Bundle gets its callback.
+    const withCallbacks = await makeSender(t.app, t.deps, { callbackUrl: 'https://receipts.confide.invalid/Task' });
+    const deviceless = testNhsNumber();
+    await enrolPatient(t.deps, { nhsNumber: deviceless, identityLevel: 'P9' });
+    const res = await post(
+      bundle([
+        inAppRequest(p9, withCallbacks.odsCode),
+        inAppRequest(deviceless, withCallbacks.odsCode),
+        inAppRequest(testNhsNumber(), withCallbacks.odsCode),
+      ]),
+      await accessTokenFor(t.app, withCallbacks),
+    );
+    expect(res.statusCode).toBe(200);
+    const out = res.json<BatchResponse>();
+    expect(out.entry.map((e) => e.response.status)).toEqual(['201 Created', '201 Created', '201 Created']);
+    const ids = out.entry.map(idOf);
+    const { rows } = await t.deps.db.query<{ id: string; status: string; pushes: number; receipts: unknown }>(
+      `SELECT m.id, m.status,
+         (SELECT count(*)::int FROM outbound_pushes p WHERE p.message_id = m.id) AS pushes,
+         (SELECT coalesce(json_agg(json_build_object('code', r.code, 'reason', r.reason,
+            'callback', EXISTS (SELECT 1 FROM outbound_callbacks c WHERE c.receipt_id = r.id)) ORDER BY r.code), '[]')
+          FROM outbound_receipts r WHERE r.message_id = m.id) AS receipts
+       FROM outbound_messages m WHERE m.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const [withDevice, withoutDevice, rejected] = ids.map((id) => {
+      const r = byId.get(id)!;
+      const receipts = typeof r.receipts === 'string' ? (JSON.parse(r.receipts) as unknown) : r.receipts;
+      return { status: r.status, pushes: r.pushes, receipts };
+    });
+    expect(withDevice).toEqual({
+      status: 'Delivered',
+      pushes: 1,
+      receipts: [{ code: 'Delivered', reason: null, callback: true }],
+    });
+    expect(withoutDevice).toEqual({
+      status: 'Unnotified',
+      pushes: 0,
+      receipts: [
+        { code: 'Delivered', reason: null, callback: true },
+        { code: 'Unnotified', reason: UNNOTIFIED_REASON.noDevice, callback: true },
+      ],
+    });
+    expect(rejected).toEqual({
+      status: 'Rejected',
+      pushes: 0,
+      receipts: [{ code: 'Rejected', reason: 'NHS number not found', callback: true }],
+    });
   });
 
   it('writes thousands of messages across chunks and audits the Bundle', async () => {

@@ -4,6 +4,8 @@ import { enrolPatient } from '../../identity/patients.js';
 import { buildTestApp, type TestApp } from '../../testing/testApp.js';
 import { issueAccessToken } from '../auth/accessTokens.js';
 import { ACCESS_TOKEN_KEY_PURPOSE } from '../auth/tokenRoute.js';
+import { UNNOTIFIED_REASON } from '../push/pushPayload.js';
+import { optInDevice } from '../push/testDevice.js';
 import { accessTokenFor, inAppRequest, makeSender, testNhsNumber, type TestSender } from '../testSenders.js';
 
 const IN_APP = '/communication/in-app/FHIR/R4/CommunicationRequest';
@@ -24,6 +26,8 @@ describe('NHS App–compatible CommunicationRequest endpoints', () => {
     token = await accessTokenFor(t.app, sender);
     p9 = testNhsNumber();
     await enrolPatient(t.deps, { nhsNumber: p9, identityLevel: 'P9' });
+    // Opted in to notifications on a device: messages to p9 wait for their push.
+    await optInDevice(t.deps, p9);
   });
   afterAll(async () => {
     await t.close();
@@ -49,6 +53,16 @@ describe('NHS App–compatible CommunicationRequest endpoints', () => {
         [messageId],
       )
     ).rows;
+  const statusOf = async (messageId: string) =>
+    (await t.deps.db.query<{ status: string }>('SELECT status FROM outbound_messages WHERE id = $1', [messageId]))
+      .rows[0]!.status;
+  const pushesOf = async (messageId: string) =>
+    (
+      await t.deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbound_pushes WHERE message_id = $1', [
+        messageId,
+      ])
+    ).rows[0]!.n;
+  const idOf = (res: { json: <T>() => T }) => res.json<{ identifier: { value: string }[] }>().identifier[0]!.value;
 
   it('delivers an in-app message to a P9 patient: 201, the resource echoed, Location, receipt and audit', async () => {
     const res = await send(
@@ -75,6 +89,8 @@ describe('NHS App–compatible CommunicationRequest endpoints', () => {
       requester: { type: 'Organization' },
     });
     expect(await receiptsOf(id)).toEqual([{ code: 'Delivered', reason: null }]);
+    expect(await statusOf(id)).toBe('Delivered');
+    expect(await pushesOf(id)).toBe(1);
     const audit = await t.deps.db.query<{ action: string }>('SELECT action FROM audit_log WHERE target_id = $1', [id]);
     expect(audit.rows.map((r) => r.action)).toEqual(['outbound.in_app']);
     // Stored sealed: neither the NHS number nor the text is in the row.
@@ -103,10 +119,12 @@ describe('NHS App–compatible CommunicationRequest endpoints', () => {
       expect(res.statusCode).toBe(201);
       const id = res.json<{ identifier: { value: string }[] }>().identifier[0]!.value;
       expect(await receiptsOf(id)).toEqual([{ code: 'Rejected', reason: 'NHS number not found' }]);
+      expect(await statusOf(id)).toBe('Rejected');
+      expect(await pushesOf(id)).toBe(0);
     }
   });
 
-  it('takes a push notification and holds it for the push service (no receipt yet)', async () => {
+  it('takes a push notification and holds it for the push service (Pending, no receipt yet)', async () => {
     const res = await send(NOTIFICATION, {
       resourceType: 'CommunicationRequest',
       status: 'active',
@@ -117,6 +135,45 @@ describe('NHS App–compatible CommunicationRequest endpoints', () => {
     const id = res.json<{ identifier: { value: string }[] }>().identifier[0]!.value;
     expect(res.headers.location).toContain(`${NOTIFICATION}/${id}`);
     expect(await receiptsOf(id)).toEqual([]);
+    expect(await statusOf(id)).toBe('Pending');
+    expect(await pushesOf(id)).toBe(1);
+  });
+
+  it('makes a message for a patient with no device Unnotified at once, with no push queued', async () => {
+    const deviceless = testNhsNumber();
+    await enrolPatient(t.deps, { nhsNumber: deviceless, identityLevel: 'P9' });
+    // In-app: in the inbox (Delivered) and, with nothing to push to, Unnotified with the reason.
+    const inApp = await send(IN_APP, inAppRequest(deviceless, sender.odsCode));
+    expect(inApp.statusCode).toBe(201);
+    const inAppId = idOf(inApp);
+    expect(await statusOf(inAppId)).toBe('Unnotified');
+    expect(await receiptsOf(inAppId)).toEqual(
+      expect.arrayContaining([
+        { code: 'Delivered', reason: null },
+        { code: 'Unnotified', reason: UNNOTIFIED_REASON.noDevice },
+      ]),
+    );
+    expect(await receiptsOf(inAppId)).toHaveLength(2);
+    expect(await pushesOf(inAppId)).toBe(0);
+
+    // Notification: nothing in the inbox to deliver, so Unnotified alone.
+    const notification = await send(NOTIFICATION, {
+      resourceType: 'CommunicationRequest',
+      status: 'active',
+      payload: [{ contentReference: { display: 'You have a new message.', reference: 'https://www.nhs.uk/inbox' } }],
+      recipient: [{ type: 'Patient', identifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: deviceless } }],
+    });
+    expect(notification.statusCode).toBe(201);
+    const notificationId = idOf(notification);
+    expect(await statusOf(notificationId)).toBe('Unnotified');
+    expect(await receiptsOf(notificationId)).toEqual([{ code: 'Unnotified', reason: UNNOTIFIED_REASON.noDevice }]);
+    expect(await pushesOf(notificationId)).toBe(0);
+    // This client has no callback URL: no callback is queued for any of them.
+    const callbacks = await t.deps.db.query(
+      'SELECT 1 FROM outbound_callbacks c JOIN outbound_receipts r ON r.id = c.receipt_id WHERE r.message_id = ANY($1::uuid[])',
+      [[inAppId, notificationId]],
+    );
+    expect(callbacks.rows).toEqual([]);
   });
 
   it('refuses each broken rule with an OperationOutcome naming the field, writing nothing', async () => {

@@ -3,8 +3,14 @@ import { Type } from 'typebox';
 import { recordAudit } from '../../platform/audit/auditLog.js';
 import { FHIR_JSON, installFhirErrorHandler } from '../../platform/fhir/fhirErrors.js';
 import { FhirError, issue } from '../../platform/fhir/operationOutcome.js';
+import {
+  FALLBACK_STATUS_COLUMNS,
+  fallbackStatusExtension,
+  fallbackStatusFromColumns,
+} from '../fallback/fallbackStatusExtension.js';
 import { receiptReportRoutes } from '../receipts/reportRoutes.js';
-import { submitCommunicationRequest, outboundChain } from '../submit.js';
+import { outboundChain } from '../acceptance.js';
+import { submitCommunicationRequest } from '../submit.js';
 import { bearerAuthenticator, requireApiClient } from './bearerAuth.js';
 import { bulkRoute } from './bulkRoute.js';
 import type { CommunicationRequestResource } from './communicationResource.js';
@@ -78,12 +84,17 @@ export async function fhirRoutes(app: FastifyInstance): Promise<void> {
       },
       async (request, reply) => {
         const client = requireApiClient(request);
-        const { rows } = await deps.db.query<{ resource_enc: unknown }>(
-          'SELECT resource_enc FROM outbound_messages WHERE id = $1 AND client_id = $2 AND channel = $3',
+        const { rows } = await deps.db.query<{ resource_enc: unknown } & Record<string, unknown>>(
+          `SELECT m.resource_enc, ${FALLBACK_STATUS_COLUMNS} FROM outbound_messages m
+           LEFT JOIN outbound_fallbacks f ON f.message_id = m.id
+           WHERE m.id = $1 AND m.client_id = $2 AND m.channel = $3`,
           [request.params.id, client.id, channel],
         );
         if (!rows[0]) throw new FhirError(404, [issue('not-found', 'CommunicationRequest not found')]);
-        const resource = JSON.parse(await deps.keyring.decrypt(rows[0].resource_enc)) as CommunicationRequestResource;
+        const answered = JSON.parse(await deps.keyring.decrypt(rows[0].resource_enc)) as CommunicationRequestResource;
+        // Beyond the NHS App: how the SMS or email fallback went, once one was due.
+        const fallback = fallbackStatusFromColumns(rows[0]);
+        const resource = fallback ? { ...answered, extension: [fallbackStatusExtension(fallback)] } : answered;
         await recordAudit(deps.db, {
           chain: outboundChain(client.id, request.params.id),
           actorKind: 'api_client',

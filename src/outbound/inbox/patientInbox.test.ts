@@ -3,6 +3,7 @@ import { PATIENT_SESSION_COOKIE } from '../../identity/patientSignIn/patientSess
 import { signedInAs } from '../../identity/patientSignIn/testSignIn.js';
 import { startOidcProvider, type TestOidcProvider } from '../../testing/oidcProvider.js';
 import { buildTestApp, type TestApp } from '../../testing/testApp.js';
+import { optInDevice } from '../push/testDevice.js';
 import { recordReceipt } from '../receipts/recordReceipt.js';
 import { accessTokenFor, inAppRequest, makeSender, testNhsNumber, type TestSender } from '../testSenders.js';
 
@@ -55,11 +56,13 @@ describe('the patient inbox', () => {
       cookies: { [PATIENT_SESSION_COOKIE]: session },
       payload: {},
     });
+  /** The message's receipt codes, in alphabetical order (receipts written together share a time). */
   const receipts = async (id: string) =>
     (
-      await t.deps.db.query<{ code: string }>('SELECT code FROM outbound_receipts WHERE message_id = $1 ORDER BY at', [
-        id,
-      ])
+      await t.deps.db.query<{ code: string }>(
+        'SELECT code FROM outbound_receipts WHERE message_id = $1 ORDER BY code',
+        [id],
+      )
     ).rows.map((r) => r.code);
 
   it('shows a P9 patient their messages with a verified sender, newest first, and audits the read', async () => {
@@ -90,8 +93,13 @@ describe('the patient inbox', () => {
     expect(audits.rows.length).toBeGreaterThan(0);
   });
 
+  const statusOf = async (id: string) =>
+    (await t.deps.db.query<{ status: string }>('SELECT status FROM outbound_messages WHERE id = $1', [id])).rows[0]!
+      .status;
+
   it('marks a message read once, sending the Read receipt once', async () => {
     const me = await person('P9');
+    await optInDevice(t.deps, me.nhsNumber);
     const id = await send(me.nhsNumber, 'Please read me.');
     expect(await receipts(id)).toEqual(['Delivered']);
     expect((await read(me.session, id)).statusCode).toBe(200);
@@ -99,13 +107,21 @@ describe('the patient inbox', () => {
     expect(await receipts(id)).toEqual(['Delivered', 'Read']);
     // A push held overnight and sent after the patient read it does not turn the status back.
     await recordReceipt(t.deps.db, { messageId: id, code: 'NotificationAttempted', at: new Date() });
-    const status = await t.deps.db.query<{ status: string }>('SELECT status FROM outbound_messages WHERE id = $1', [
-      id,
-    ]);
-    expect(status.rows[0]!.status).toBe('Read');
+    expect(await statusOf(id)).toBe('Read');
     const after = (await inbox(me.session)).json<{ messages: { id: string; read: boolean }[]; unread: number }>();
     expect(after.messages.find((m) => m.id === id)!.read).toBe(true);
     expect(after.unread).toBe(0);
+
+    // A patient with no device: Unnotified at once, yet in the inbox, and reading it makes it Read.
+    const deviceless = await person('P9');
+    const unnotified = await send(deviceless.nhsNumber, 'Read me without a push.');
+    expect(await receipts(unnotified)).toEqual(['Delivered', 'Unnotified']);
+    expect(await statusOf(unnotified)).toBe('Unnotified');
+    const listed = (await inbox(deviceless.session)).json<{ messages: { id: string }[] }>().messages;
+    expect(listed.map((m) => m.id)).toEqual([unnotified]);
+    expect((await read(deviceless.session, unnotified)).statusCode).toBe(200);
+    expect(await receipts(unnotified)).toEqual(['Delivered', 'Read', 'Unnotified']);
+    expect(await statusOf(unnotified)).toBe('Read');
   });
 
   it('keeps each patient to their own messages, and P5 sessions out', async () => {
@@ -116,7 +132,8 @@ describe('the patient inbox', () => {
       forA,
     );
     expect((await read(b.session, forA)).statusCode).toBe(404);
-    expect(await receipts(forA)).toEqual(['Delivered']);
+    // A has no device: the receipts written at acceptance, and no Read.
+    expect(await receipts(forA)).toEqual(['Delivered', 'Unnotified']);
     const p5 = await person('P5');
     expect((await inbox(p5.session)).statusCode).toBe(403);
     expect((await t.app.inject({ method: 'GET', url: '/api/patient/messages' })).statusCode).toBe(401);

@@ -1,7 +1,7 @@
 import { patientChain } from '../../identity/patientSignIn/patientChain.js';
 import { appendAudit } from '../../platform/audit/auditLog.js';
 import type { Deps } from '../../platform/deps.js';
-import { recordReceipt } from '../receipts/recordReceipt.js';
+import { recordReceipts, type NewReceipt } from '../receipts/recordReceipt.js';
 import { UNNOTIFIED_REASON } from './pushPayload.js';
 import { pushDueAt } from './quietHours.js';
 import { sendToDevices, type Device, type SendOutcome } from './sendToDevices.js';
@@ -26,7 +26,7 @@ export type DispatchResult = { claimed: number; attempted: number; unnotified: n
  * Unnotified with no device, or once every device's subscription expired or every try failed.
  * Expired subscriptions (404/410) are removed. Rows are claimed with SKIP LOCKED under a lease,
  * so any number of dispatchers share the work and never send one message's push twice at once;
- * the database work is three statements per batch plus one per receipt, whatever the batch size.
+ * the database work is four statements per batch, whatever the batch size.
  */
 export async function dispatchDuePushes(deps: PushDeps, opts: { limit?: number } = {}): Promise<DispatchResult> {
   const now = deps.now();
@@ -131,18 +131,20 @@ async function finish(
        RETURNING p.id, p.message_id`,
       [lease, at, ids, states, dueAts],
     );
+    const receipts: NewReceipt[] = [];
     for (const row of rows) {
       const d = decisions.get(row.id)!;
       if (d.state === 'sent') {
         result.attempted++;
-        await recordReceipt(q, { messageId: row.message_id, code: 'NotificationAttempted', at });
+        receipts.push({ messageId: row.message_id, code: 'NotificationAttempted' });
       } else if (d.state === 'unnotified') {
         result.unnotified++;
-        await recordReceipt(q, { messageId: row.message_id, code: 'Unnotified', reason: d.reason, at });
+        receipts.push({ messageId: row.message_id, code: 'Unnotified', reason: d.reason });
       } else {
         result.retrying++;
       }
     }
+    await recordReceipts(q, receipts, at);
   });
   return result;
 }

@@ -73,7 +73,11 @@ class EncryptPool {
 
 let pool: EncryptPool | null = null;
 
-/** One pool per process: a core for the main thread, the rest (at least one) for encryption. */
+/**
+ * One pool per process, a worker per core (up to four). The main thread mostly waits on the
+ * push services and the database while the workers encrypt, so keeping a core back for it left
+ * that core idle: measured on two cores, one worker was the whole limit of the dispatch rate.
+ */
 export function encryptPool(): EncryptPool {
-  return (pool ??= new EncryptPool(Math.max(1, Math.min(4, availableParallelism() - 1))));
+  return (pool ??= new EncryptPool(Math.max(1, Math.min(4, availableParallelism()))));
 }

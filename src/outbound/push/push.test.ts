@@ -18,6 +18,9 @@ afterAll(async () => {
 const dispatch = (limit?: number) => dispatchDuePushes(bed.t.deps, limit === undefined ? {} : { limit });
 const receivedBy = (device: TestDevice) => bed.push.received.filter((r) => r.endpoint === device.subscription.endpoint);
 const codes = async (messageId: string) => (await bed.receipts(messageId)).map((r) => r.code).sort();
+const statusOf = async (messageId: string) =>
+  (await bed.t.deps.db.query<{ status: string }>('SELECT status FROM outbound_messages WHERE id = $1', [messageId]))
+    .rows[0]!.status;
 const displayed = (session: string, tag: string) =>
   bed.t.app.inject({
     method: 'POST',
@@ -116,17 +119,58 @@ describe('Web Push for outbound messages', () => {
     expect(await bed.pushOf(nobody)).toBeUndefined();
   });
 
-  it('records Unnotified, with a reason and its callback, when the patient has no device', async () => {
+  it('records Delivered and Unnotified with their callbacks at once for a patient with no device, queuing no push', async () => {
     const patient = await bed.person();
-    const id = await bed.send(patient.nhsNumber);
     const before = bed.push.received.length;
-    expect(await dispatch()).toMatchObject({ attempted: 0, unnotified: 1 });
+    const id = await bed.send(patient.nhsNumber);
+    // In the inbox, and nothing to push to: both receipts at acceptance, each with its callback.
+    const atOnce = [
+      { code: 'Delivered', reason: null, callback: true },
+      { code: 'Unnotified', reason: UNNOTIFIED_REASON.noDevice, callback: true },
+    ];
+    expect(await bed.receipts(id)).toEqual(atOnce);
+    expect(await statusOf(id)).toBe('Unnotified');
+    expect(await bed.pushOf(id)).toBeUndefined();
+
+    // A notification-channel message has no inbox to be Delivered to: Unnotified alone.
+    const note = await bed.send(patient.nhsNumber, { channel: 'notification' });
+    expect(await bed.receipts(note)).toEqual([
+      { code: 'Unnotified', reason: UNNOTIFIED_REASON.noDevice, callback: true },
+    ]);
+    expect(await statusOf(note)).toBe('Unnotified');
+    expect(await bed.pushOf(note)).toBeUndefined();
+
+    // The dispatcher has nothing of theirs to send, and their receipts stay as they were.
+    await dispatch();
     expect(bed.push.received.length).toBe(before);
+    expect(await bed.receipts(id)).toEqual(atOnce);
+    expect(await codes(note)).toEqual(['Unnotified']);
+  });
+
+  it('records Unnotified when dispatching if the patient removed their only device after the message was accepted', async () => {
+    const { patient, devices } = await optedIn();
+    const [device] = devices as [TestDevice];
+    const id = await bed.send(patient.nhsNumber);
+    expect(await codes(id)).toEqual(['Delivered']);
+    expect(await statusOf(id)).toBe('Delivered');
+    expect((await bed.pushOf(id))!.state).toBe('due');
+
+    const off = await bed.t.app.inject({
+      method: 'DELETE',
+      url: '/api/patient/push-subscriptions',
+      cookies: { [PATIENT_SESSION_COOKIE]: patient.session },
+      payload: { endpoint: device.subscription.endpoint },
+    });
+    expect(off.statusCode, off.body).toBe(204);
+
+    expect(await dispatch()).toMatchObject({ attempted: 0, unnotified: 1 });
+    expect(receivedBy(device)).toEqual([]);
     expect(await bed.receipts(id)).toEqual([
       { code: 'Delivered', reason: null, callback: true },
       { code: 'Unnotified', reason: UNNOTIFIED_REASON.noDevice, callback: true },
     ]);
     expect((await bed.pushOf(id))!.state).toBe('unnotified');
+    expect(await statusOf(id)).toBe('Unnotified');
   });
 
   it('removes a subscription its push service says is gone (410), and is Unnotified when none is left', async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrolPatient } from '../../identity/patients.js';
 import { FhirError } from '../../platform/fhir/operationOutcome.js';
 import { buildTestApp, type TestApp } from '../../testing/testApp.js';
+import { optInDevice } from '../push/testDevice.js';
 import { accessTokenFor, inAppRequest, makeSender, testNhsNumber, type TestSender } from '../testSenders.js';
 import { receiptReport, type ReceiptReportBundle } from './receiptReport.js';
 
@@ -77,6 +78,8 @@ describe('receipt report (FHIR Task searchset)', () => {
     otherToken = await accessTokenFor(t.app, other);
     const p9 = testNhsNumber();
     await enrolPatient(t.deps, { nhsNumber: p9, identityLevel: 'P9' });
+    // With a device, each message starts with exactly one receipt: Delivered (or Rejected).
+    await optInDevice(t.deps, p9);
 
     const plan: [nhs: string, identifiers: Identifier[]][] = [
       [

@@ -1,38 +1,49 @@
-import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../platform/db/types.js';
 import type { ReceiptCode } from '../fhir/systems.js';
 
 // Rejected is final and never follows another status, so it needs no place in the order.
 const STATUS_ORDER = `ARRAY['Pending', 'Delivered', 'Unnotified', 'NotificationAttempted', 'Notified', 'Read']::text[]`;
 
+export type NewReceipt = { messageId: string; code: ReceiptCode; reason?: string | null };
+
 /**
- * A message reached a new status: its receipt (once per code: a second Read or Notified is
- * ignored), the message's status (forward only), and, when its client has a callback URL, the callback,
- * due at once. One statement, so it commits or rolls back with the caller's change. Returns
- * whether the receipt is new.
+ * Messages reached new statuses: each one's receipt (once per code: a second Read or Notified is
+ * ignored), the message's status (forward only), and, when its client has a callback URL, the
+ * callback, due at once. One statement however many, so it commits or rolls back with the
+ * caller's change. Each message at most once per call. Returns the ids of the messages whose
+ * receipt is new.
  */
-export async function recordReceipt(
+export async function recordReceipts(
   q: Pick<Queryable, 'query'>,
-  r: { messageId: string; code: ReceiptCode; reason?: string | null; at: Date },
-): Promise<boolean> {
-  const { rows } = await q.query<{ id: string }>(
+  receipts: readonly NewReceipt[],
+  at: Date,
+): Promise<Set<string>> {
+  if (receipts.length === 0) return new Set();
+  const { rows } = await q.query<{ message_id: string }>(
     `WITH m AS (
-       SELECT m.id, m.client_id, c.callback_url IS NOT NULL AS wants_callback
-       FROM outbound_messages m JOIN api_clients c ON c.id = m.client_id WHERE m.id = $1),
+       SELECT m.id, m.client_id, c.callback_url IS NOT NULL AS wants_callback, t.code, t.reason
+       FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(message_id, code, reason)
+       JOIN outbound_messages m ON m.id = t.message_id JOIN api_clients c ON c.id = m.client_id),
      r AS (
        INSERT INTO outbound_receipts (id, message_id, client_id, code, reason, at)
-       SELECT $2, m.id, m.client_id, $3, $4, $5 FROM m
+       SELECT gen_random_uuid(), m.id, m.client_id, m.code, m.reason, $4 FROM m
        ON CONFLICT (message_id, code) DO NOTHING
-       RETURNING id),
+       RETURNING id, message_id, client_id, code),
      -- The status only moves forward: a push held until 06:00 must not turn a Read message back.
      s AS (
-       UPDATE outbound_messages SET status = $3 WHERE id = $1 AND EXISTS (SELECT 1 FROM r)
-         AND coalesce(array_position(${STATUS_ORDER}, status), 0) < array_position(${STATUS_ORDER}, $3::text)),
+       UPDATE outbound_messages o SET status = r.code FROM r
+       WHERE o.id = r.message_id
+         AND coalesce(array_position(${STATUS_ORDER}, o.status), 0) < array_position(${STATUS_ORDER}, r.code::text)),
      cb AS (
        INSERT INTO outbound_callbacks (receipt_id, client_id, next_attempt_at, created_at)
-       SELECT r.id, m.client_id, $5, $5 FROM r, m WHERE m.wants_callback)
-     SELECT id FROM r`,
-    [r.messageId, randomUUID(), r.code, r.reason ?? null, r.at],
+       SELECT r.id, r.client_id, $4, $4 FROM r JOIN m ON m.id = r.message_id WHERE m.wants_callback)
+     SELECT message_id FROM r`,
+    [receipts.map((r) => r.messageId), receipts.map((r) => r.code), receipts.map((r) => r.reason ?? null), at],
   );
-  return rows.length > 0;
+  return new Set(rows.map((r) => r.message_id));
+}
+
+/** One message's new status (see `recordReceipts`); whether its receipt is new. */
+export async function recordReceipt(q: Pick<Queryable, 'query'>, r: NewReceipt & { at: Date }): Promise<boolean> {
+  return (await recordReceipts(q, [r], r.at)).size > 0;
 }

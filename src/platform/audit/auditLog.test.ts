@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../testing/testDatabase.js';
 import { migrate } from '../db/migrate.js';
-import { appendAudit, GENESIS_HASH, recordAudit, verifyAudit } from './auditLog.js';
+import { appendAudit, appendAuditEntries, GENESIS_HASH, recordAudit, verifyAudit } from './auditLog.js';
 
 const KEY = randomBytes(32);
 
@@ -34,6 +34,35 @@ describe('audit chain', () => {
     await Promise.all([fill(tdb, 'org-1', 20), fill(tdb, 'org-1', 20), fill(tdb, 'org-2', 10)]);
     const result = await verifyAudit(tdb.db, KEY, 7);
     expect(result).toEqual({ ok: true, chains: 2, entries: 50 });
+  });
+
+  it('appends a batch to one chain, new or not, interleaved with single appends and other batches', async () => {
+    const batch = (n: number, ip: string | null) =>
+      tdb.db.tx((q) =>
+        appendAuditEntries(
+          q,
+          'org-batch',
+          Array.from({ length: n }, (_, i) => ({
+            actorKind: 'api_client' as const,
+            actorId: 'client-1',
+            action: 'outbound.in_app',
+            targetKind: 'outbound_message',
+            targetId: `m${i}`,
+            ip,
+          })),
+        ),
+      );
+    await Promise.all([batch(5, '192.0.2.1'), batch(3, null), fill(tdb, 'org-batch', 4), batch(1, '192.0.2.2')]);
+    const { rows } = await tdb.db.query<{ position: string }>(
+      "SELECT position FROM audit_log WHERE chain = 'org-batch' ORDER BY position",
+    );
+    expect(rows.map((r) => Number(r.position))).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
+    expect(await verifyAudit(tdb.db, KEY, 4)).toMatchObject({ ok: true });
+    // An edited batch entry is caught like any other.
+    await tdb.db.query("UPDATE audit_log SET ip = '198.51.100.9' WHERE chain = 'org-batch' AND ip = '192.0.2.2'");
+    expect(await verifyAudit(tdb.db, KEY)).toMatchObject({ ok: false, chain: 'org-batch' });
+    await tdb.db.query("UPDATE audit_log SET ip = '192.0.2.2' WHERE chain = 'org-batch' AND ip = '198.51.100.9'");
+    expect((await verifyAudit(tdb.db, KEY)).ok).toBe(true);
   });
 
   it('rolls back with the change it describes', async () => {

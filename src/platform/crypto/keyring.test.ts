@@ -40,6 +40,24 @@ describe('envelope encryption', () => {
     expect(a.subarray(1, 17).equals(b.subarray(1, 17))).toBe(false);
   });
 
+  it('seals a batch into one buffer whose parts open one by one, each with its own IV', async () => {
+    const ring = new KeyRing(tdb.db, masters(randomBytes(32)));
+    const values = ['', 'first message', 'é'.repeat(300), 'first message'];
+    const { bytes, lengths } = (await ring.batchSealer('org-e'))(values.map((v) => Buffer.from(v, 'utf8')));
+    expect(lengths.reduce((a, b) => a + b, 0)).toBe(bytes.length);
+    const parts: Buffer[] = [];
+    let at = 0;
+    for (const length of lengths) {
+      parts.push(bytes.subarray(at, at + length));
+      at += length;
+    }
+    expect(await Promise.all(parts.map((p) => ring.decrypt(p)))).toEqual(values);
+    // Same text, different IV and ciphertext; and the same key as single sealing uses.
+    expect(parts[1]!.equals(parts[3]!)).toBe(false);
+    expect(parts[1]!.subarray(0, 17).equals((await ring.encrypt('org-e', 'x')).subarray(0, 17))).toBe(true);
+    expect(bytes.includes(Buffer.from('first message'))).toBe(false);
+  });
+
   it('detects tampering', async () => {
     const ring = new KeyRing(tdb.db, masters(randomBytes(32)));
     const sealed = await ring.encrypt('org-d', 'hello');

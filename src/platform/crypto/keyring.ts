@@ -1,7 +1,7 @@
-import { createHmac, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, createSecretKey, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../db/types.js';
 import { asBuffer } from '../db/types.js';
-import { open, seal } from './aesGcm.js';
+import { open, seal, sealEach } from './aesGcm.js';
 import type { MasterKeys } from './masterKeys.js';
 
 /** Ciphertext layout: version (1) | data key id (16, uuid bytes) | iv | tag | ciphertext. */
@@ -94,6 +94,14 @@ export class KeyRing {
     const dk = await this.activeKey(scope);
     const header = Buffer.concat([Buffer.from([FORMAT_V1]), uuidBytes(dk.id)]);
     return (value) => Buffer.concat([header, seal(dk.key, Buffer.from(value, 'utf8'), header)]);
+  }
+
+  /** Seals many values for one scope into one buffer (see `sealEach`); each opens with `decrypt`. */
+  async batchSealer(scope: string): Promise<(values: readonly Buffer[]) => { bytes: Buffer; lengths: number[] }> {
+    const dk = await this.activeKey(scope);
+    const header = Buffer.concat([Buffer.from([FORMAT_V1]), uuidBytes(dk.id)]);
+    const key = createSecretKey(dk.key);
+    return (values) => sealEach(key, header, values);
   }
 
   async encrypt(scope: string, value: string): Promise<Buffer> {

@@ -10,3 +10,7 @@ export const serviceHref = (id: string, page: '' | 'hours' | 'closures' = '') =>
   `${ADMIN_HOME}/services/${encodeURIComponent(id)}${page ? `/${page}` : ''}`;
 export const STAFF_LIST_HREF = `${ADMIN_HOME}/staff`;
 export const staffMemberHref = (id: string) => `${STAFF_LIST_HREF}/${encodeURIComponent(id)}`;
+export const CAMPAIGNS_HREF = `${ADMIN_HOME}/campaigns`;
+/** The campaign id is the sender's own text (slashes included), so it travels as a query value, as in the API. */
+export const campaignHref = (clientId: string, campaignId: string) =>
+  `${CAMPAIGNS_HREF}/${encodeURIComponent(clientId)}?${new URLSearchParams({ campaign: campaignId }).toString()}`;

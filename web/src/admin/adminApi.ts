@@ -41,6 +41,26 @@ export type AdminStaff = {
   memberships: Membership[];
 };
 
+/** A sending system of the outbound API (docs/API.md "Administration"); only what the console shows. */
+export type ApiClient = { id: string; name: string; odsCode: string; disabled: boolean; createdAt: string };
+
+/**
+ * One campaign of a sending system (docs/API.md "Campaigns"): messages by their latest status
+ * (NHS App receipt codes), how many were read, and the read rate (read out of those that reached
+ * an inbox, 0 to 1).
+ */
+export type CampaignSummary = {
+  campaignId: string;
+  messages: number;
+  byStatus: Record<string, number>;
+  read: number;
+  readRate: number;
+  firstSentAt: string;
+};
+
+/** Cumulative figures at the end of one hour (`hour` is its start). */
+export type ReadRatePoint = { hour: string; delivered: number; read: number; readRate: number };
+
 export type NewStaff = {
   email: string;
   name: string;
@@ -55,10 +75,16 @@ export const adminKeys = {
   services: ['staff', 'admin', 'services'] as const,
   closures: (serviceId: string) => ['staff', 'admin', 'closures', serviceId] as const,
   staff: ['staff', 'admin', 'staff'] as const,
+  apiClients: ['staff', 'admin', 'api-clients'] as const,
+  campaigns: (clientId: string) => ['staff', 'admin', 'campaigns', clientId] as const,
+  readRate: (clientId: string, campaignId: string) => ['staff', 'admin', 'read-rate', clientId, campaignId] as const,
 };
 
 const servicePath = (id: string) => `/api/admin/services/${encodeURIComponent(id)}`;
 const staffPath = (id: string) => `/api/admin/staff/${encodeURIComponent(id)}`;
+const campaignsPath = (clientId: string) => `/api/admin/api-clients/${encodeURIComponent(clientId)}/campaigns`;
+// Campaign ids are the sender's own text (slashes included), so the API takes them as a query value.
+const campaignQuery = (campaignId: string) => `?${new URLSearchParams({ campaignId }).toString()}`;
 
 export const listServices = (signal?: AbortSignal) =>
   apiRequest<{ services: AdminService[] }>('/api/admin/services', { signal });
@@ -84,3 +110,18 @@ export const disableStaff = (staffId: string) =>
   apiRequest<{ id: string; disabled: true; sessionsRevoked: number }>(`${staffPath(staffId)}/disable`, {
     method: 'POST',
   });
+
+export const listApiClients = (signal?: AbortSignal) =>
+  apiRequest<{ clients: ApiClient[] }>('/api/admin/api-clients', { signal });
+export const listCampaigns = (clientId: string, signal?: AbortSignal) =>
+  apiRequest<{ campaigns: CampaignSummary[] }>(campaignsPath(clientId), { signal });
+export const campaignReadRate = (clientId: string, campaignId: string, signal?: AbortSignal) =>
+  apiRequest<{ points: ReadRatePoint[] }>(`${campaignsPath(clientId)}/read-rate${campaignQuery(campaignId)}`, {
+    signal,
+  });
+/**
+ * The CSV export, for a plain download link: the session cookie (SameSite=Strict) goes with a
+ * same-origin GET, and the server records the export in the audit log.
+ */
+export const campaignCsvUrl = (clientId: string, campaignId: string) =>
+  `${campaignsPath(clientId)}/export.csv${campaignQuery(campaignId)}`;

@@ -1,5 +1,14 @@
-import { useQuery } from '@tanstack/react-query';
-import { adminKeys, listClosures, listServices, listStaff } from './adminApi.js';
+import { useQueries, useQuery } from '@tanstack/react-query';
+import {
+  adminKeys,
+  campaignReadRate,
+  listApiClients,
+  listCampaigns,
+  listClosures,
+  listServices,
+  listStaff,
+  type ApiClient,
+} from './adminApi.js';
 
 /** Every service the member administers (inactive ones included); the settings pages read from this list. */
 export function useAdminServices() {
@@ -20,5 +29,35 @@ export function useClosures(serviceId: string) {
   return useQuery({
     queryKey: adminKeys.closures(serviceId),
     queryFn: async ({ signal }) => (await listClosures(serviceId, signal)).closures,
+  });
+}
+
+/** The organisation's sending systems (organisation admins only; anyone else gets 404). */
+export function useApiClients() {
+  return useQuery({
+    queryKey: adminKeys.apiClients,
+    queryFn: async ({ signal }) => (await listApiClients(signal)).clients,
+  });
+}
+
+const campaignsQuery = (clientId: string) => ({
+  queryKey: adminKeys.campaigns(clientId),
+  queryFn: async ({ signal }: { signal: AbortSignal }) => (await listCampaigns(clientId, signal)).campaigns,
+});
+
+export function useClientCampaigns(clientId: string) {
+  return useQuery(campaignsQuery(clientId));
+}
+
+/** Every client's campaigns, one request per client, in the order of `clients`. */
+export function useCampaignsOfClients(clients: ApiClient[] | undefined) {
+  return useQueries({ queries: (clients ?? []).map((c) => campaignsQuery(c.id)) });
+}
+
+export function useCampaignReadRate(clientId: string, campaignId: string) {
+  return useQuery({
+    queryKey: adminKeys.readRate(clientId, campaignId),
+    queryFn: async ({ signal }) => (await campaignReadRate(clientId, campaignId, signal)).points,
+    enabled: campaignId !== '',
   });
 }

@@ -5,7 +5,7 @@ import { Loading } from '../../shared/layout/StatusPanels.js';
 import { usePageTitle } from '../../shared/layout/usePageTitle.js';
 import { STAFF_AREA } from '../../staff/useMe.js';
 import { useStaffMe } from '../../staff/useStaffMe.js';
-import { STAFF_LIST_HREF } from '../access.js';
+import { CAMPAIGNS_HREF, STAFF_LIST_HREF } from '../access.js';
 import { LoadProblem } from '../LoadProblem.js';
 import { useAdminServices } from '../queries.js';
 import { CreateServiceForm } from './CreateServiceForm.js';
@@ -32,6 +32,12 @@ export function AdminHomePage() {
           <Link to={STAFF_LIST_HREF}>Staff</Link>
           {me.isOrgAdmin ? ': accounts, roles and disabling accounts' : ': roles in your services'}
         </li>
+        {me.isOrgAdmin && (
+          <li>
+            <Link to={CAMPAIGNS_HREF}>Campaigns</Link>: messages your sending systems sent with a campaign id, counted
+            by status, with read rates and a CSV export
+          </li>
+        )}
       </ul>
       {services.isPending && <Loading what="Loading services" />}
       {services.isError && (

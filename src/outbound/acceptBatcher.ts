@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { appendAuditEntries } from '../platform/audit/auditLog.js';
+import type { Deps } from '../platform/deps.js';
+import { chunkStatement } from './bulk.js';
+import type { ApiClient } from './clients/apiClients.js';
+import type { CommunicationInput } from './fhir/readCommunicationRequest.js';
+import type { Channel } from './fhir/systems.js';
+import { outboundChain } from './acceptance.js';
+
+/** One request read, hashed and ready to write; `resource` is the answered resource as UTF-8 JSON. */
+export type ReadySend = {
+  id: string;
+  input: CommunicationInput;
+  nhsHmac: Buffer;
+  reqHmac: Buffer | null;
+  resource: Buffer;
+  ip: string | null;
+};
+
+type Waiting = ReadySend & { resolve: (written: boolean) => void; reject: (err: unknown) => void };
+type Lane = {
+  deps: BatchDeps;
+  client: ApiClient;
+  channel: Channel;
+  waiting: Waiting[];
+  inFlight: number;
+  scheduled: boolean;
+};
+type BatchDeps = Pick<Deps, 'db' | 'keyring' | 'now'>;
+
+/** Large enough to drain a burst in a few writes, small enough to keep each transaction short. */
+const MAX_BATCH = 500;
+/** Writes in flight per lane: one filling while one commits keeps the database busy without queueing. */
+const MAX_IN_FLIGHT = 2;
+
+/**
+ * Single sends, written together (group commit). A request waits only for the writes already in
+ * flight for its client and channel; those that arrive meanwhile go in the next write, as one
+ * chunk statement (the bulk send's, so both paths write the same rows) plus one audit entry per
+ * message, in one transaction. Under light load every request is written at once, alone; under
+ * heavy load the database sees a few large writes a second instead of thousands of small ones,
+ * each with its own commit and round trips. A failed write fails every request in it, and none
+ * of them is written.
+ */
+export class AcceptBatcher {
+  private readonly lanes = new Map<string, Lane>();
+
+  /** Resolves true when written, false when the request-id was already taken (a retry or a clash). */
+  submit(deps: BatchDeps, client: ApiClient, channel: Channel, send: ReadySend): Promise<boolean> {
+    // The client's settings are part of the key: a write uses one callback choice and one key.
+    const key = `${client.id}:${channel}:${client.organisationId}:${client.callbackUrl ?? ''}`;
+    let lane = this.lanes.get(key);
+    if (!lane) {
+      lane = { deps, client, channel, waiting: [], inFlight: 0, scheduled: false };
+      this.lanes.set(key, lane);
+    }
+    const l = lane;
+    return new Promise<boolean>((resolve, reject) => {
+      l.waiting.push({ ...send, resolve, reject });
+      this.schedule(key, l);
+    });
+  }
+
+  /** After this turn of the event loop, so requests read in the same turn share a write. */
+  private schedule(key: string, lane: Lane): void {
+    if (lane.scheduled || lane.inFlight >= MAX_IN_FLIGHT) return;
+    lane.scheduled = true;
+    setImmediate(() => {
+      lane.scheduled = false;
+      this.pump(key, lane);
+    });
+  }
+
+  private pump(key: string, lane: Lane): void {
+    while (lane.inFlight < MAX_IN_FLIGHT && lane.waiting.length > 0) {
+      const batch = lane.waiting.splice(0, MAX_BATCH);
+      lane.inFlight++;
+      void this.write(lane, batch).finally(() => {
+        lane.inFlight--;
+        if (lane.waiting.length > 0) this.schedule(key, lane);
+        else if (lane.inFlight === 0 && !lane.scheduled) this.lanes.delete(key);
+      });
+    }
+  }
+
+  private async write(lane: Lane, batch: Waiting[]): Promise<void> {
+    const { deps, client, channel } = lane;
+    try {
+      const seal = await deps.keyring.batchSealer(client.organisationId);
+      const written = await deps.db.tx(async (q) => {
+        const { text, values } = chunkStatement(
+          client,
+          channel,
+          null,
+          {
+            ids: batch.map((s) => s.id),
+            nhsHmacs: batch.map((s) => s.nhsHmac),
+            requestIds: batch.map((s) => s.input.requestId),
+            requestHmacs: batch.map((s) => s.reqHmac),
+            campaignIds: batch.map((s) => s.input.campaignId),
+            sealed: seal(batch.map((s) => s.resource)),
+            fallback: batch.map((s) => s.input.fallback),
+          },
+          deps.now(),
+        );
+        const { rows } = await q.query<{ id: string }>(text, values);
+        const ids = new Set(rows.map((r) => r.id));
+        // One entry per message, as for a message sent alone; the batch's chain is one of the client's.
+        await appendAuditEntries(
+          q,
+          outboundChain(client.id, randomUUID()),
+          batch
+            .filter((s) => ids.has(s.id))
+            .map((s) => ({
+              actorKind: 'api_client' as const,
+              actorId: client.id,
+              action: `outbound.${channel}`,
+              targetKind: 'outbound_message',
+              targetId: s.id,
+              ip: s.ip,
+            })),
+        );
+        return ids;
+      });
+      for (const s of batch) s.resolve(written.has(s.id));
+    } catch (err) {
+      for (const s of batch) s.reject(err);
+    }
+  }
+}
+
+const batchers = new WeakMap<object, AcceptBatcher>();
+
+/** One batcher per database (per app instance), so tests and several apps in a process stay apart. */
+export function acceptBatcherFor(db: object): AcceptBatcher {
+  let b = batchers.get(db);
+  if (!b) {
+    b = new AcceptBatcher();
+    batchers.set(db, b);
+  }
+  return b;
+}
