@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appendAuditEntries } from '../platform/audit/auditLog.js';
+import { auditBatchCte } from '../platform/audit/auditLog.js';
 import type { Deps } from '../platform/deps.js';
 import { chunkStatement } from './bulk.js';
 import type { ApiClient } from './clients/apiClients.js';
@@ -35,9 +35,9 @@ const MAX_IN_FLIGHT = 2;
 
 /**
  * Single sends, written together (group commit). A request waits only for the writes already in
- * flight for its client and channel; those that arrive meanwhile go in the next write, as one
- * chunk statement (the bulk send's, so both paths write the same rows) plus one audit entry per
- * message, in one transaction. Under light load every request is written at once, alone; under
+ * flight for its client and channel; those that arrive meanwhile go in the next write: one
+ * statement, the bulk send's chunk statement (so both paths write the same rows) with one audit
+ * entry per message appended inside it. Under light load every request is written at once, alone; under
  * heavy load the database sees a few large writes a second instead of thousands of small ones,
  * each with its own commit and round trips. A failed write fails every request in it, and none
  * of them is written.
@@ -87,41 +87,35 @@ export class AcceptBatcher {
     const { deps, client, channel } = lane;
     try {
       const seal = await deps.keyring.batchSealer(client.organisationId);
-      const written = await deps.db.tx(async (q) => {
-        const { text, values } = chunkStatement(
-          client,
-          channel,
-          null,
-          {
-            ids: batch.map((s) => s.id),
-            nhsHmacs: batch.map((s) => s.nhsHmac),
-            requestIds: batch.map((s) => s.input.requestId),
-            requestHmacs: batch.map((s) => s.reqHmac),
-            campaignIds: batch.map((s) => s.input.campaignId),
-            sealed: seal(batch.map((s) => s.resource)),
-            fallback: batch.map((s) => s.input.fallback),
-          },
-          deps.now(),
-        );
-        const { rows } = await q.query<{ id: string }>(text, values);
-        const ids = new Set(rows.map((r) => r.id));
-        // One entry per message, as for a message sent alone; the batch's chain is one of the client's.
-        await appendAuditEntries(
-          q,
-          outboundChain(client.id, randomUUID()),
-          batch
-            .filter((s) => ids.has(s.id))
-            .map((s) => ({
-              actorKind: 'api_client' as const,
-              actorId: client.id,
-              action: `outbound.${channel}`,
-              targetKind: 'outbound_message',
-              targetId: s.id,
-              ip: s.ip,
-            })),
-        );
-        return ids;
-      });
+      const { text, values } = chunkStatement(
+        client,
+        channel,
+        null,
+        {
+          ids: batch.map((s) => s.id),
+          nhsHmacs: batch.map((s) => s.nhsHmac),
+          requestIds: batch.map((s) => s.input.requestId),
+          requestHmacs: batch.map((s) => s.reqHmac),
+          campaignIds: batch.map((s) => s.input.campaignId),
+          sealed: seal(batch.map((s) => s.resource)),
+          fallback: batch.map((s) => s.input.fallback),
+        },
+        deps.now(),
+        // One entry per message written, as for a message sent alone; the batch's chain is one of the client's.
+        (param) =>
+          auditBatchCte(deps.db, param, {
+            chain: outboundChain(client.id, randomUUID()),
+            actorKind: 'api_client',
+            actorId: client.id,
+            action: `outbound.${channel}`,
+            targetKind: 'outbound_message',
+            targets: batch.map((s) => ({ id: s.id, ip: s.ip })),
+            written: 'm',
+          }),
+      );
+      // One statement: the messages, their receipts, pushes and callbacks, and the audit trail.
+      const { rows } = await deps.db.write<{ id: string }>(text, values);
+      const written = new Set(rows.map((r) => r.id));
       for (const s of batch) s.resolve(written.has(s.id));
     } catch (err) {
       for (const s of batch) s.reject(err);

@@ -21,6 +21,8 @@ export const MAX_BUNDLE_ENTRIES = 50_000;
 /** Rows per INSERT: large enough that the round trip is noise, small enough to keep locks short. */
 export const BULK_CHUNK = 2_000;
 const YIELD_EVERY = 200;
+/** Chunk transactions of one Bundle at once: one committing while the next is written. */
+const CHUNKS_IN_FLIGHT = 2;
 
 export type EntryResponse =
   | { ok: true; id: string; repeated: boolean }
@@ -40,9 +42,9 @@ type BatchSealer = (values: readonly Buffer[]) => { bytes: Buffer; lengths: numb
 
 /**
  * A batch of in-app messages, each entry independent (partial success): every entry is read by the
- * same rules as a single send, then the valid ones are written in chunks, each chunk in one
- * transaction with one INSERT per table and one audit entry naming the Bundle. Answers one
- * response per entry, in order.
+ * same rules as a single send, and the valid ones are written in chunks as they are read, each
+ * chunk in one transaction (one statement and one audit entry naming the Bundle). Answers one
+ * response per entry, in order, once every chunk is committed or has failed.
  */
 export async function submitBundle(
   deps: Pick<Deps, 'db' | 'keyring' | 'now'>,
@@ -54,10 +56,36 @@ export async function submitBundle(
   const responses: EntryResponse[] = new Array<EntryResponse>(entries.length);
   const memo: ContentMemo = new Map();
   const seal = await deps.keyring.batchSealer(client.organisationId);
-  const prepared: Prepared[] = [];
   // A request-id used twice in one Bundle: the first entry decides, as if they came one by one.
   const seenRequestIds = new Map<string, Prepared>();
   const repeats: { index: number; first: Prepared }[] = [];
+  const write = async (chunk: Prepared[]): Promise<void> => {
+    let written: Set<string>;
+    try {
+      written = await deps.db.tx((q) => writeChunk(q, client, bundleId, chunk, seal, deps.now()));
+    } catch (err) {
+      // Other chunks keep their 201s; this chunk's entries were not written and say so, so the
+      // client resends exactly those (with request-ids, safely).
+      const busy = err instanceof ServiceUnavailable;
+      for (const p of chunk) responses[p.index] = notWritten(busy);
+      onChunkError?.(err);
+      return;
+    }
+    for (const p of chunk) {
+      if (written.has(p.id)) responses[p.index] = { ok: true, id: p.id, repeated: false };
+    }
+    // Entries whose request-id was used by an earlier request: its answer, or a conflict.
+    const retried = chunk.filter((p) => !written.has(p.id));
+    if (retried.length > 0) await answerRetries(deps.db, client, retried, responses);
+  };
+  // Chunks are written while the next are read: the database and this node work at once.
+  const writing = new Set<Promise<void>>();
+  const startWrite = async (chunk: Prepared[]) => {
+    const w = write(chunk).finally(() => writing.delete(w));
+    writing.add(w);
+    if (writing.size >= CHUNKS_IN_FLIGHT) await Promise.race(writing);
+  };
+  let chunk: Prepared[] = [];
   for (const [index, entry] of entries.entries()) {
     // Reading a large Bundle is CPU-bound: let the node serve other requests as it goes.
     if (index % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
@@ -89,28 +117,14 @@ export async function submitBundle(
       resource: Buffer.from(JSON.stringify(communicationResource(id, input)), 'utf8'),
     };
     if (input.requestId !== null) seenRequestIds.set(input.requestId, p);
-    prepared.push(p);
-  }
-  for (let start = 0; start < prepared.length; start += BULK_CHUNK) {
-    const chunk = prepared.slice(start, start + BULK_CHUNK);
-    let written: Set<string>;
-    try {
-      written = await deps.db.tx((q) => writeChunk(q, client, bundleId, chunk, seal, deps.now()));
-    } catch (err) {
-      // Earlier chunks are committed and keep their 201s; this chunk's entries were not written
-      // and say so, so the client resends exactly those (with request-ids, safely).
-      const busy = err instanceof ServiceUnavailable;
-      for (const p of chunk) responses[p.index] = notWritten(busy);
-      onChunkError?.(err);
-      continue;
+    chunk.push(p);
+    if (chunk.length === BULK_CHUNK) {
+      await startWrite(chunk);
+      chunk = [];
     }
-    for (const p of chunk) {
-      if (written.has(p.id)) responses[p.index] = { ok: true, id: p.id, repeated: false };
-    }
-    // Entries whose request-id was used by an earlier request: its answer, or a conflict.
-    const retried = chunk.filter((p) => !written.has(p.id));
-    if (retried.length > 0) await answerRetries(deps.db, client, retried, responses);
   }
+  if (chunk.length > 0) await startWrite(chunk);
+  await Promise.all(writing);
   // A repeat inside the Bundle gets its first entry's answer, whatever that turned out to be.
   for (const { index, first } of repeats) {
     const answer = responses[first.index]!;
@@ -191,6 +205,8 @@ export function chunkStatement(
   bundleId: string | null,
   rows: ChunkRows,
   now: Date,
+  /** An `audit_batch` CTE (see `auditBatchCte`) over the written messages, `m`, to run in the statement. */
+  audit?: (param: (value: unknown) => string) => string,
 ): { text: string; values: unknown[] } {
   const offsets = new Array<number>(rows.ids.length);
   let at = 1; // SQL substring counts from 1
@@ -254,7 +270,7 @@ export function chunkStatement(
      cb AS (
        INSERT INTO outbound_callbacks (receipt_id, client_id, next_attempt_at, created_at)
        SELECT r.id, $12, $14, $14 FROM r WHERE $16::boolean)
-     SELECT id, status FROM m`;
+     ${audit ? `, ${audit(param)} SELECT m.id, m.status FROM m CROSS JOIN audit_batch` : 'SELECT id, status FROM m'}`;
   return { text, values };
 }
 

@@ -3,12 +3,13 @@ import type { Deps } from '../../platform/deps.js';
 import { startRepeatingJob } from '../../platform/jobs/repeatingJob.js';
 import { dispatchDuePushes } from './dispatchPushes.js';
 
-const BATCH = 250;
+const BATCH = 500;
 
 /**
- * Sends due pushes every second on this node. Two lanes: while one batch waits on the database
- * (claim, outcomes, receipts), the other keeps the push services' connections and the encryption
- * workers busy.
+ * Sends due pushes every second on this node, in four lanes: while some batches wait on the
+ * database (claim, outcomes, receipts), the others keep the push services' connections and the
+ * encryption workers busy. Measured on two cores, two lanes of 250 left a quarter of the machine
+ * idle during a backlog; four of 500 keep it busy.
  */
 export function startPushRunner(
   deps: Pick<Deps, 'db' | 'keyring' | 'now' | 'config'>,
@@ -18,7 +19,7 @@ export function startPushRunner(
     name: 'push dispatch',
     intervalMs: 1_000,
     batchSize: BATCH,
-    lanes: 2,
+    lanes: 4,
     log,
     runBatch: async () => (await dispatchDuePushes(deps, { limit: BATCH })).claimed,
   });

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../testing/testDatabase.js';
 import { migrate } from '../db/migrate.js';
-import { appendAudit, appendAuditEntries, GENESIS_HASH, recordAudit, verifyAudit } from './auditLog.js';
+import { appendAudit, auditBatchCte, GENESIS_HASH, recordAudit, verifyAudit } from './auditLog.js';
 
 const KEY = randomBytes(32);
 
@@ -36,32 +36,49 @@ describe('audit chain', () => {
     expect(result).toEqual({ ok: true, chains: 2, entries: 50 });
   });
 
-  it('appends a batch to one chain, new or not, interleaved with single appends and other batches', async () => {
-    const batch = (n: number, ip: string | null) =>
-      tdb.db.tx((q) =>
-        appendAuditEntries(
-          q,
-          'org-batch',
-          Array.from({ length: n }, (_, i) => ({
-            actorKind: 'api_client' as const,
-            actorId: 'client-1',
-            action: 'outbound.in_app',
-            targetKind: 'outbound_message',
-            targetId: `m${i}`,
-            ip,
-          })),
-        ),
+  it('appends a batch inside one statement, for the rows written only, interleaved with other appends', async () => {
+    // `written` stands for the rows a write statement changed: only those targets are audited.
+    const batch = async (targets: string[], written: string[], ip: string | null) => {
+      const values: unknown[] = [written];
+      const param = (v: unknown) => {
+        values.push(v);
+        return `$${values.length}`;
+      };
+      const cte = auditBatchCte(tdb.db, param, {
+        chain: 'org-batch',
+        actorKind: 'api_client',
+        actorId: 'client-1',
+        action: 'outbound.in_app',
+        targetKind: 'outbound_message',
+        targets: targets.map((id) => ({ id, ip })),
+        written: 'w',
+      });
+      const { rows } = await tdb.db.write<{ appended: number }>(
+        `WITH w AS (SELECT unnest($1::text[]) AS id), ${cte} SELECT appended FROM audit_batch`,
+        values,
       );
-    await Promise.all([batch(5, '192.0.2.1'), batch(3, null), fill(tdb, 'org-batch', 4), batch(1, '192.0.2.2')]);
-    const { rows } = await tdb.db.query<{ position: string }>(
-      "SELECT position FROM audit_log WHERE chain = 'org-batch' ORDER BY position",
+      return rows[0]!.appended;
+    };
+    const results = await Promise.all([
+      batch(['m1', 'm2', 'm3', 'm4', 'm5'], ['m1', 'm3', 'm5'], '192.0.2.1'),
+      batch(['m6', 'm7'], ['m6', 'm7'], null),
+      fill(tdb, 'org-batch', 4),
+      batch(['m8'], [], '192.0.2.2'),
+      batch(['m9'], ['m9'], '192.0.2.3'),
+    ]);
+    expect([results[0], results[1], results[3], results[4]]).toEqual([3, 2, 0, 1]);
+    const { rows } = await tdb.db.query<{ position: string; target_id: string }>(
+      "SELECT position, target_id FROM audit_log WHERE chain = 'org-batch' ORDER BY position",
     );
-    expect(rows.map((r) => Number(r.position))).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
+    expect(rows.map((r) => Number(r.position))).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+    expect(rows.map((r) => r.target_id).filter((t) => t.startsWith('m')).sort()).toEqual(
+      ['m1', 'm3', 'm5', 'm6', 'm7', 'm9'].sort(),
+    );
     expect(await verifyAudit(tdb.db, KEY, 4)).toMatchObject({ ok: true });
-    // An edited batch entry is caught like any other.
-    await tdb.db.query("UPDATE audit_log SET ip = '198.51.100.9' WHERE chain = 'org-batch' AND ip = '192.0.2.2'");
+    // A batch entry edited afterwards is caught like any other.
+    await tdb.db.query("UPDATE audit_log SET ip = '198.51.100.9' WHERE chain = 'org-batch' AND target_id = 'm9'");
     expect(await verifyAudit(tdb.db, KEY)).toMatchObject({ ok: false, chain: 'org-batch' });
-    await tdb.db.query("UPDATE audit_log SET ip = '192.0.2.2' WHERE chain = 'org-batch' AND ip = '198.51.100.9'");
+    await tdb.db.query("UPDATE audit_log SET ip = '192.0.2.3' WHERE chain = 'org-batch' AND target_id = 'm9'");
     expect((await verifyAudit(tdb.db, KEY)).ok).toBe(true);
   });
 

@@ -123,96 +123,56 @@ export function auditCtes(q: Pick<Queryable, 'context'>, entry: AuditEntry, p: S
 }
 
 /**
+ * The audit trail of a batch of writes as one CTE (`audit_batch`, one row) for embedding in the
+ * statement that makes them: one entry for each target that the CTE named `written` returns (by
+ * its `id` column), appended to one chain by `audit_append_batch` with the hashes a one-by-one
+ * append would compute. The statement must read `audit_batch` for it to run.
+ */
+export function auditBatchCte(
+  q: Pick<Queryable, 'context'>,
+  param: (value: unknown) => string,
+  a: {
+    chain: string;
+    actorKind: AuditEntry['actorKind'];
+    actorId: string;
+    action: string;
+    targetKind: string;
+    targets: readonly { id: string; ip: string | null }[];
+    written: string;
+  },
+): string {
+  const { ipad, opad } = hmacPads(auditKeyOf(q));
+  const at = new Date();
+  const canonicals = a.targets.map((t) =>
+    canonical({
+      chain: a.chain,
+      at,
+      actor_kind: a.actorKind,
+      actor_id: a.actorId,
+      action: a.action,
+      target_kind: a.targetKind,
+      target_id: t.id,
+      ip: t.ip,
+      reason: null,
+    }),
+  );
+  const fixed = [a.chain, ipad, opad, at, a.actorKind, a.actorId, a.action, a.targetKind].map(param);
+  const types = ['text', 'bytea', 'bytea', 'timestamptz', 'text', 'text', 'text', 'text'];
+  return `audit_batch AS (
+       SELECT audit_append_batch(${fixed.map((f, i) => `${f}::${types[i]}`).join(', ')},
+         array_agg(a.target_id ORDER BY a.n), array_agg(a.ip ORDER BY a.n), array_agg(a.canonical ORDER BY a.n)) AS appended
+       FROM ${a.written} w
+       JOIN unnest(${param(a.targets.map((t) => t.id))}::text[], ${param(a.targets.map((t) => t.ip))}::text[],
+         ${param(canonicals)}::bytea[]) WITH ORDINALITY AS a(target_id, ip, canonical, n) ON a.target_id = w.id::text)`;
+}
+
+/**
  * Appends to the entry's chain inside the caller's transaction, so the audit record commits or
  * rolls back with the change it describes.
  */
 export async function appendAudit(q: Queryable, entry: AuditEntry): Promise<void> {
   const p = new SqlParams();
   await q.query(`WITH ${auditCtes(q, entry, p)} SELECT 1`, p.values);
-}
-
-/**
- * Appends several entries to one chain inside the caller's transaction, in three statements
- * whatever their number: the chain head is locked (created if new), the entries' hashes are
- * chained here, and the entries and the new head are written. Same hashes as one-by-one appends.
- */
-export async function appendAuditEntries(
-  q: Queryable,
-  chain: string,
-  entries: readonly Omit<AuditEntry, 'chain'>[],
-): Promise<void> {
-  if (entries.length === 0) return;
-  const key = auditKeyOf(q);
-  const lockHead = () =>
-    q.query<{ position: number | string; hash: unknown }>(
-      'SELECT position, hash FROM audit_heads WHERE chain = $1 FOR UPDATE',
-      [chain],
-    );
-  let { rows } = await lockHead();
-  if (!rows[0]) {
-    // A new chain's head starts at position 0 with the genesis hash; this transaction moves it on
-    // before anyone else can see it. Two writers starting the same chain: one inserts, both lock.
-    await q.query(
-      'INSERT INTO audit_heads (chain, position, prev_hash, hash) VALUES ($1, 0, $2, $2) ON CONFLICT (chain) DO NOTHING',
-      [chain, GENESIS_HASH],
-    );
-    ({ rows } = await lockHead());
-  }
-  let position = Number(rows[0]!.position);
-  let prev = asBuffer(rows[0]!.hash);
-  let before = prev;
-  const at = new Date();
-  const stored = entries.map((entry) => ({
-    chain,
-    at,
-    actor_kind: entry.actorKind,
-    actor_id: entry.actorId,
-    action: entry.action,
-    target_kind: entry.targetKind ?? null,
-    target_id: entry.targetId ?? null,
-    ip: entry.ip ?? null,
-    reason: entry.reason ?? null,
-  }));
-  const first = position + 1;
-  const start = prev;
-  // The hashes end to end in one binary parameter: each entry's prev_hash is the one before it.
-  const hashes = Buffer.allocUnsafe(32 * stored.length);
-  stored.forEach((e, i) => {
-    const hash = entryHash(key, prev, e);
-    hash.copy(hashes, 32 * i);
-    before = prev;
-    prev = hash;
-  });
-  position += stored.length;
-  const column = <K extends keyof (typeof stored)[number]>(k: K) => stored.map((e) => e[k]);
-  await q.query(
-    `INSERT INTO audit_log (chain, position, at, actor_kind, actor_id, action, target_kind, target_id, ip, reason, prev_hash, hash)
-     SELECT $1, $2::bigint + t.n - 1, $3, t.actor_kind, t.actor_id, t.action, t.target_kind, t.target_id, t.ip, t.reason,
-       CASE WHEN t.n = 1 THEN $10::bytea ELSE substring($11::bytea FROM (t.n::int - 2) * 32 + 1 FOR 32) END,
-       substring($11::bytea FROM (t.n::int - 1) * 32 + 1 FOR 32)
-     FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $12::text[])
-       WITH ORDINALITY AS t(actor_kind, actor_id, action, target_kind, target_id, ip, reason, n)`,
-    [
-      chain,
-      String(first),
-      at,
-      column('actor_kind'),
-      column('actor_id'),
-      column('action'),
-      column('target_kind'),
-      column('target_id'),
-      column('ip'),
-      start,
-      hashes,
-      column('reason'),
-    ],
-  );
-  await q.query('UPDATE audit_heads SET position = $2, prev_hash = $3, hash = $4 WHERE chain = $1', [
-    chain,
-    String(position),
-    before,
-    prev,
-  ]);
 }
 
 /** Audits outside any other write, e.g. a read of a transcript. */
