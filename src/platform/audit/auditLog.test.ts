@@ -71,9 +71,12 @@ describe('audit chain', () => {
       "SELECT position, target_id FROM audit_log WHERE chain = 'org-batch' ORDER BY position",
     );
     expect(rows.map((r) => Number(r.position))).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
-    expect(rows.map((r) => r.target_id).filter((t) => t.startsWith('m')).sort()).toEqual(
-      ['m1', 'm3', 'm5', 'm6', 'm7', 'm9'].sort(),
-    );
+    expect(
+      rows
+        .map((r) => r.target_id)
+        .filter((t) => t.startsWith('m'))
+        .sort(),
+    ).toEqual(['m1', 'm3', 'm5', 'm6', 'm7', 'm9'].sort());
     expect(await verifyAudit(tdb.db, KEY, 4)).toMatchObject({ ok: true });
     // A batch entry edited afterwards is caught like any other.
     await tdb.db.query("UPDATE audit_log SET ip = '198.51.100.9' WHERE chain = 'org-batch' AND target_id = 'm9'");
