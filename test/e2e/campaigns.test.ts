@@ -7,7 +7,7 @@ import { testNhsNumber } from '../../src/outbound/testSenders.js';
 import { makeOrganisation, makeService, makeStaff } from '../../src/testing/factories.js';
 import { signIn } from './flows.js';
 import { startE2E, type E2E } from './harness.js';
-import { makePerson, makeSending, sendInApp, signInWithNhsLogin } from './patientFlows.js';
+import { makePerson, makeSending, sendInApp, signInWithNhsLogin, type Sending } from './patientFlows.js';
 import { assert, eventually, inScenario, see } from './support.js';
 
 let e2e: E2E;
@@ -20,6 +20,24 @@ afterAll(async () => {
 
 const campaign = (value: string) => [{ system: 'https://fhir.nhs.uk/NHSApp/campaign-id', value }];
 const CSV_HEADER = 'communication_id,request_id,status,sent_at,read_at';
+
+/** Sends a push notification alone (never in an inbox) over real HTTP, in a campaign; returns its id. */
+async function sendNotification(sending: Sending, nhsNumber: string, campaignId: string): Promise<string> {
+  const res = await fetch(`${e2e.baseUrl}/communication/notification/FHIR/R4/CommunicationRequest`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${sending.token}`, 'content-type': 'application/fhir+json' },
+    body: JSON.stringify({
+      resourceType: 'CommunicationRequest',
+      identifier: campaign(campaignId),
+      status: 'active',
+      payload: [{ contentReference: { display: 'Book your flu vaccination.' } }],
+      recipient: [{ type: 'Patient', identifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: nhsNumber } }],
+    }),
+  });
+  const text = await res.text();
+  assert(res.status === 201, `Sending a notification answered ${res.status}: ${text}`);
+  return (JSON.parse(text) as { identifier: { value: string }[] }).identifier[0]!.value;
+}
 
 /** The text of each cell of a table row, header cells included, trimmed. */
 const cells = (row: Locator): Promise<string[]> =>
@@ -59,6 +77,9 @@ describe('campaigns', () => {
         await sendInApp(e2e, sending, reader.nhsNumber, 'Book your flu vaccination.', campaign(flu)),
         // Nobody has this NHS number: accepted, then Rejected.
         await sendInApp(e2e, sending, testNhsNumber(), 'Book your flu vaccination.', campaign(flu)),
+        // A notification alone, to a patient with no device (so Unnotified at once): counted by
+        // status, but never in an inbox, so not delivered and not in the read rate.
+        await sendNotification(sending, withoutDevice.nhsNumber, flu),
       ];
       await sendInApp(e2e, sending, withDevice.nhsNumber, 'Time for your asthma review.', campaign(asthma));
 
@@ -89,8 +110,8 @@ describe('campaigns', () => {
       const [, client, messages, delivered, rate, firstSent] = await cells(fluRow);
       assert(client === `Sender ${sending.sender.odsCode}`, `The sending system reads "${client}"`);
       assert(
-        messages === '4' && delivered === '3' && rate === '33%',
-        `Messages, delivered and read rate read ${messages}, ${delivered}, ${rate}: expected 4, 3, 33%`,
+        messages === '5' && delivered === '3' && rate === '33%',
+        `Messages, delivered and read rate read ${messages}, ${delivered}, ${rate}: expected 5, 3, 33%`,
       );
       assert(/^\d{1,2}(:\d\d)?(am|pm)$|^midday$|^midnight$/.test(firstSent!), `First sent reads "${firstSent}"`);
       const asthmaRow = list.getByRole('row').filter({ has: desk.getByRole('link', { name: asthma, exact: true }) });
@@ -105,7 +126,7 @@ describe('campaigns', () => {
       await fluRow.getByRole('link', { name: flu, exact: true }).click();
       await see(desk.getByRole('heading', { level: 1, name: new RegExp(`${flu}$`) }), 'the campaign page');
       const counts = await statusCounts(desk);
-      const expected = { Delivered: '1', Unnotified: '1', Read: '1', Rejected: '1', 'All messages': '4' };
+      const expected = { Delivered: '1', Unnotified: '2', Read: '1', Rejected: '1', 'All messages': '5' };
       assert(
         JSON.stringify(counts) === JSON.stringify(expected),
         `Counts by status: ${JSON.stringify(counts)}, expected ${JSON.stringify(expected)}`,
@@ -120,6 +141,10 @@ describe('campaigns', () => {
         .first()
         .evaluate((c) => (c as HTMLCanvasElement).width);
       assert(canvasWidth > 300, `The chart's canvas is ${canvasWidth}px wide`);
+      await see(
+        desk.getByText('1 (not in an inbox, so not in the read rate)', { exact: true }),
+        'the notification-only message, apart from the delivered ones',
+      );
       await see(
         figure.getByText('So far 1 of 3 delivered messages has been read (33%).', { exact: false }),
         'the read rate in words',
@@ -145,15 +170,19 @@ describe('campaigns', () => {
       );
       assert((await csvLink.getAttribute('download')) !== null, 'The CSV link should be a download link');
       const [download] = await Promise.all([desk.waitForEvent('download'), csvLink.click()]);
-      // The server's Content-Disposition names the file; it wins over any name in the download attribute.
-      assert(download.suggestedFilename() === 'campaign.csv', `The download is named ${download.suggestedFilename()}`);
+      // The server's Content-Disposition names the file (the slash made safe); it wins over any name in the download attribute.
+      assert(
+        download.suggestedFilename() === `campaign-winter_flu-${tag}.csv`,
+        `The download is named ${download.suggestedFilename()}`,
+      );
       const csv = await readFile(await download.path(), 'utf8');
       const lines = csv.trimEnd().split('\r\n');
       assert(lines[0] === CSV_HEADER, `The CSV header reads ${lines[0]}`);
-      assert(lines.length === 5, `The CSV has ${lines.length - 1} messages, expected 4:\n${csv}`);
+      assert(lines.length === 6, `The CSV has ${lines.length - 1} messages, expected 5:\n${csv}`);
       const statuses = lines.slice(1).map((line) => line.split(',')[2]);
       assert(
-        JSON.stringify([...statuses].sort()) === JSON.stringify(['Delivered', 'Read', 'Rejected', 'Unnotified']),
+        JSON.stringify([...statuses].sort()) ===
+          JSON.stringify(['Delivered', 'Read', 'Rejected', 'Unnotified', 'Unnotified']),
         `The CSV's statuses are ${JSON.stringify(statuses)}`,
       );
       for (const id of sent) assert(csv.includes(id), `The CSV should list message ${id}`);

@@ -8,15 +8,38 @@ import { NotFound } from '../../platform/http/errors.js';
  * Campaign figures for the organisation that owns the sending client: messages by latest status,
  * read rate, and read rate over time. Counts only: no NHS number or content is read, so the
  * figures can be shown and exported without decrypting anything.
+ *
+ * Only an in-app message can be read: it is in the patient's inbox from the moment it is accepted.
+ * A notification-only message (channel 'notification') is a push alone and never in an inbox, so
+ * it counts in `messages`, `byStatus` and `notificationOnly`, but never in `delivered`, `read` or
+ * the read rate. `delivered` is the in-app messages that reached an inbox (every in-app message
+ * but the Rejected ones); the read rate is `read / delivered`.
  */
 export type CampaignSummary = {
   campaignId: string;
   messages: number;
   byStatus: Record<string, number>;
+  /** In-app messages in a patient's inbox: the read rate's denominator. */
+  delivered: number;
+  /** Delivered in-app messages the patient has opened. */
   read: number;
+  /** `read / delivered`, 0 to 1, to four decimal places; 0 when nothing was delivered. */
   readRate: number;
+  /** Notification-only messages: in `messages` and `byStatus`, never in the read rate. */
+  notificationOnly: number;
   firstSentAt: string;
 };
+
+export type ReadRatePoint = { hour: string; delivered: number; read: number; readRate: number };
+
+/**
+ * The most hours the read rate over time answers (about 83 days). A campaign that spans more is
+ * answered with its newest hours, whose figures stay cumulative since the campaign began.
+ */
+export const READ_RATE_MAX_HOURS = 2000;
+
+/** SQL over a message's columns (unqualified): an in-app message in a patient's inbox. */
+const DELIVERED_SQL = `channel = 'in_app' AND status <> 'Rejected'`;
 
 async function requireOwnClient(deps: Pick<Deps, 'db'>, staff: StaffContext, clientId: string): Promise<void> {
   requireOrgAdmin(staff);
@@ -25,6 +48,15 @@ async function requireOwnClient(deps: Pick<Deps, 'db'>, staff: StaffContext, cli
     staff.organisationId,
   ]);
   if (!rows[0]) throw new NotFound('API client');
+}
+
+/** 404 unless the client has sent at least one message with this campaign id. */
+async function requireCampaign(deps: Pick<Deps, 'db'>, clientId: string, campaignId: string): Promise<void> {
+  const { rows } = await deps.db.query(
+    'SELECT 1 FROM outbound_messages WHERE client_id = $1 AND campaign_id = $2 LIMIT 1',
+    [clientId, campaignId],
+  );
+  if (!rows[0]) throw new NotFound('Campaign');
 }
 
 const rate = (read: number, delivered: number) =>
@@ -36,67 +68,103 @@ export async function listCampaigns(
   clientId: string,
 ): Promise<CampaignSummary[]> {
   await requireOwnClient(deps, staff, clientId);
-  const { rows } = await deps.db.query<{ campaign_id: string; status: string; n: number; read: number; first: Date }>(
-    `SELECT campaign_id, status, count(*)::int AS n, count(read_at)::int AS read, min(created_at) AS first
+  const { rows } = await deps.db.query<{
+    campaign_id: string;
+    status: string;
+    n: number;
+    delivered: number;
+    read: number;
+    notification_only: number;
+    first: Date;
+  }>(
+    `SELECT campaign_id, status, count(*)::int AS n,
+       count(*) FILTER (WHERE ${DELIVERED_SQL})::int AS delivered,
+       count(read_at) FILTER (WHERE ${DELIVERED_SQL})::int AS read,
+       count(*) FILTER (WHERE channel = 'notification')::int AS notification_only,
+       min(created_at) AS first
      FROM outbound_messages WHERE client_id = $1 AND campaign_id IS NOT NULL
      GROUP BY campaign_id, status ORDER BY campaign_id`,
     [clientId],
   );
-  const byCampaign = new Map<string, CampaignSummary & { delivered: number }>();
+  const byCampaign = new Map<string, CampaignSummary>();
   for (const r of rows) {
+    const first = new Date(r.first).toISOString();
     const c = byCampaign.get(r.campaign_id) ?? {
       campaignId: r.campaign_id,
       messages: 0,
       byStatus: {},
+      delivered: 0,
       read: 0,
       readRate: 0,
-      delivered: 0,
-      firstSentAt: new Date(r.first).toISOString(),
+      notificationOnly: 0,
+      firstSentAt: first,
     };
     c.messages += r.n;
     c.byStatus[r.status] = (c.byStatus[r.status] ?? 0) + r.n;
+    c.delivered += r.delivered;
     c.read += r.read;
-    if (r.status !== 'Rejected' && r.status !== 'Pending') c.delivered += r.n;
-    const first = new Date(r.first).toISOString();
+    c.notificationOnly += r.notification_only;
     if (first < c.firstSentAt) c.firstSentAt = first;
     byCampaign.set(r.campaign_id, c);
   }
   return [...byCampaign.values()]
-    .map(({ delivered, ...c }) => ({ ...c, readRate: rate(c.read, delivered) }))
+    .map((c) => ({ ...c, readRate: rate(c.read, c.delivered) }))
     .sort((a, b) => b.firstSentAt.localeCompare(a.firstSentAt));
 }
 
-/** Read rate hour by hour since the campaign's first message: cumulative reads over deliveries. */
+/**
+ * The read rate hour by hour (UTC hours), from the hour of the campaign's first delivered message
+ * to the hour of its latest delivery or read: at the end of each hour, the delivered in-app
+ * messages so far, how many of them were read so far, and the rate. One pass over the campaign's
+ * messages (found through outbound_messages_by_campaign): each message is an event in the hour it
+ * was sent and, once read, another in the hour it was read; the events are counted per hour, the
+ * hours between filled in, and the counts summed as they run. Past READ_RATE_MAX_HOURS hours the
+ * newest are answered (`truncated`), still counted from the start. An empty list when no in-app
+ * message of the campaign reached an inbox; 404 for a campaign id the client never sent.
+ */
 export async function campaignReadRate(
   deps: Pick<Deps, 'db'>,
   staff: StaffContext,
   clientId: string,
   campaignId: string,
-): Promise<{ hour: string; delivered: number; read: number; readRate: number }[]> {
+): Promise<{ points: ReadRatePoint[]; truncated: boolean }> {
   await requireOwnClient(deps, staff, clientId);
-  const { rows } = await deps.db.query<{ hour: Date; delivered: number; read: number }>(
-    `WITH m AS (
-       SELECT created_at, read_at FROM outbound_messages
-       WHERE client_id = $1 AND campaign_id = $2 AND status NOT IN ('Rejected', 'Pending')),
-     hours AS (
-       SELECT generate_series(date_trunc('hour', min(created_at)),
-         date_trunc('hour', greatest(max(created_at), coalesce(max(read_at), max(created_at)))), interval '1 hour') AS hour
-       FROM m)
-     SELECT hours.hour,
-       (SELECT count(*) FROM m WHERE m.created_at < hours.hour + interval '1 hour')::int AS delivered,
-       (SELECT count(*) FROM m WHERE m.read_at < hours.hour + interval '1 hour')::int AS read
-     FROM hours ORDER BY hours.hour LIMIT 2000`,
-    [clientId, campaignId],
+  await requireCampaign(deps, clientId, campaignId);
+  const { rows } = await deps.db.query<{ hour: Date; delivered: number; read: number; hours: number }>(
+    `WITH per_hour AS (
+       SELECT e.hour, sum(e.delivered)::int AS delivered, sum(e.read)::int AS read
+       FROM outbound_messages m
+       CROSS JOIN LATERAL (VALUES
+         (date_trunc('hour', m.created_at, 'UTC'), 1, 0),
+         (date_trunc('hour', m.read_at, 'UTC'), 0, 1)) AS e(hour, delivered, read)
+       WHERE m.client_id = $1 AND m.campaign_id = $2 AND ${DELIVERED_SQL}
+         AND e.hour IS NOT NULL
+       GROUP BY e.hour),
+     running AS (
+       SELECT h.hour,
+         (sum(coalesce(p.delivered, 0)) OVER w)::int AS delivered,
+         (sum(coalesce(p.read, 0)) OVER w)::int AS read,
+         (count(*) OVER ())::int AS hours
+       FROM (SELECT min(hour) AS first, max(hour) AS last FROM per_hour) span
+       CROSS JOIN LATERAL generate_series(span.first, span.last, interval '1 hour') AS h(hour)
+       LEFT JOIN per_hour p ON p.hour = h.hour
+       WINDOW w AS (ORDER BY h.hour))
+     SELECT hour, delivered, read, hours FROM running ORDER BY hour DESC LIMIT $3`,
+    [clientId, campaignId, READ_RATE_MAX_HOURS],
   );
-  return rows.map((r) => ({
+  const points = rows.reverse().map((r) => ({
     hour: new Date(r.hour).toISOString(),
     delivered: r.delivered,
     read: r.read,
     readRate: rate(r.read, r.delivered),
   }));
+  return { points, truncated: (rows[0]?.hours ?? 0) > points.length };
 }
 
-/** One line per message: ids, status and times; no NHS number, no content. Audited as an export. */
+/**
+ * One line per message: ids, status and times; no NHS number, no content. Audited as an export.
+ * 404 for a campaign id the client never sent.
+ */
 export async function campaignCsv(
   deps: Pick<Deps, 'db'>,
   staff: StaffContext,
@@ -115,6 +183,7 @@ export async function campaignCsv(
      WHERE client_id = $1 AND campaign_id = $2 ORDER BY created_at, id`,
     [clientId, campaignId],
   );
+  if (rows.length === 0) throw new NotFound('Campaign');
   await recordAudit(deps.db, {
     chain: staff.organisationId,
     actorKind: 'staff',
@@ -149,4 +218,14 @@ export async function campaignCsv(
 export function csvField(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+/**
+ * The CSV's file name: `campaign-<id>.csv`, the id (the sender's own text) kept to letters, digits,
+ * dot, underscore and hyphen, anything else an underscore, and cut to 100 characters (a character beyond ASCII is one underscore), so it is
+ * safe in a quoted Content-Disposition filename and as a file name on any system.
+ */
+export function campaignCsvFileName(campaignId: string): string {
+  const safe = Array.from(campaignId, (ch) => (/^[A-Za-z0-9._-]$/.test(ch) ? ch : '_'));
+  return `campaign-${safe.slice(0, 100).join('')}.csv`;
 }

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { ErrorSchema } from '../../chat/schemas.js';
 import { requireStaff } from '../../identity/staffContext.js';
 import { requireAdministrator } from '../../organisations/admin/access.js';
-import { campaignCsv, campaignReadRate, listCampaigns } from './campaignStats.js';
+import { campaignCsv, campaignCsvFileName, campaignReadRate, listCampaigns } from './campaignStats.js';
 
 const tags = ['administration'];
 const security = [{ staffSession: [] }];
@@ -36,8 +36,10 @@ export async function campaignRoutes(app: FastifyInstance): Promise<void> {
                 campaignId: Type.String(),
                 messages: Type.Integer(),
                 byStatus: Type.Record(Type.String(), Type.Integer()),
+                delivered: Type.Integer(),
                 read: Type.Integer(),
                 readRate: Type.Number(),
+                notificationOnly: Type.Integer(),
                 firstSentAt: Type.String(),
               }),
             ),
@@ -67,24 +69,24 @@ export async function campaignRoutes(app: FastifyInstance): Promise<void> {
                 readRate: Type.Number(),
               }),
             ),
+            truncated: Type.Boolean(),
           }),
           ...errors,
         },
       },
     },
-    async (request) => ({
-      points: await campaignReadRate(deps, requireStaff(request), request.params.id, request.query.campaignId),
-    }),
+    async (request) => campaignReadRate(deps, requireStaff(request), request.params.id, request.query.campaignId),
   );
 
   r.get(
     '/api/admin/api-clients/:id/campaigns/export.csv',
     { schema: { tags, security, params: ClientParams, querystring: CampaignQuery } },
     async (request, reply) => {
-      const csv = await campaignCsv(deps, requireStaff(request), request.params.id, request.query.campaignId);
+      const { campaignId } = request.query;
+      const csv = await campaignCsv(deps, requireStaff(request), request.params.id, campaignId);
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="campaign.csv"')
+        .header('content-disposition', `attachment; filename="${campaignCsvFileName(campaignId)}"`)
         .send(csv);
     },
   );

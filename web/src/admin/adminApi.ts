@@ -46,20 +46,27 @@ export type ApiClient = { id: string; name: string; odsCode: string; disabled: b
 
 /**
  * One campaign of a sending system (docs/API.md "Campaigns"): messages by their latest status
- * (NHS App receipt codes), how many were read, and the read rate (read out of those that reached
- * an inbox, 0 to 1).
+ * (NHS App receipt codes), every channel counted; `delivered`, the in-app messages that reached an
+ * inbox; `read`, how many of those were opened; and the read rate, `read / delivered` (0 to 1).
+ * Notification-only messages are never in an inbox, so they are in `messages`, `byStatus` and
+ * `notificationOnly` but not in the read rate.
  */
 export type CampaignSummary = {
   campaignId: string;
   messages: number;
   byStatus: Record<string, number>;
+  delivered: number;
   read: number;
   readRate: number;
+  notificationOnly: number;
   firstSentAt: string;
 };
 
 /** Cumulative figures at the end of one hour (`hour` is its start). */
 export type ReadRatePoint = { hour: string; delivered: number; read: number; readRate: number };
+
+/** The read rate hour by hour; `truncated` when the campaign spans more hours than the API answers (the newest are). */
+export type ReadRate = { points: ReadRatePoint[]; truncated: boolean };
 
 export type NewStaff = {
   email: string;
@@ -116,9 +123,7 @@ export const listApiClients = (signal?: AbortSignal) =>
 export const listCampaigns = (clientId: string, signal?: AbortSignal) =>
   apiRequest<{ campaigns: CampaignSummary[] }>(campaignsPath(clientId), { signal });
 export const campaignReadRate = (clientId: string, campaignId: string, signal?: AbortSignal) =>
-  apiRequest<{ points: ReadRatePoint[] }>(`${campaignsPath(clientId)}/read-rate${campaignQuery(campaignId)}`, {
-    signal,
-  });
+  apiRequest<ReadRate>(`${campaignsPath(clientId)}/read-rate${campaignQuery(campaignId)}`, { signal });
 /**
  * The CSV export, for a plain download link: the session cookie (SameSite=Strict) goes with a
  * same-origin GET, and the server records the export in the audit log.

@@ -57,7 +57,7 @@ export function useCampaignsOfClients(clients: ApiClient[] | undefined) {
 export function useCampaignReadRate(clientId: string, campaignId: string) {
   return useQuery({
     queryKey: adminKeys.readRate(clientId, campaignId),
-    queryFn: async ({ signal }) => (await campaignReadRate(clientId, campaignId, signal)).points,
+    queryFn: ({ signal }) => campaignReadRate(clientId, campaignId, signal),
     enabled: campaignId !== '',
   });
 }

@@ -10,7 +10,7 @@ import { campaignCsvUrl } from '../adminApi.js';
 import { BackLink } from '../BackLink.js';
 import { LoadProblem } from '../LoadProblem.js';
 import { useApiClients, useCampaignReadRate, useClientCampaigns } from '../queries.js';
-import { deliveredCount, formatRate } from './campaignFigures.js';
+import { formatRate } from './campaignFigures.js';
 import { DeliveredNote } from './DeliveredNote.js';
 import { ReadRateChart } from './ReadRateChart.js';
 import { readRateSummary } from './readRateSeries.js';
@@ -72,7 +72,6 @@ export function CampaignPage() {
     );
   }
 
-  const delivered = deliveredCount(campaign.byStatus);
   return (
     <>
       <BackLink to={CAMPAIGNS_HREF}>Back to campaigns</BackLink>
@@ -93,10 +92,15 @@ export function CampaignPage() {
               <time dateTime={campaign.firstSentAt}>{formatFull(campaign.firstSentAt)}</time>
             </Row>
             <Row label="Messages">{campaign.messages}</Row>
-            <Row label="Delivered">{delivered}</Row>
+            <Row label="Delivered">{campaign.delivered}</Row>
             <Row label="Read">
               {campaign.read} ({formatRate(campaign.readRate)} of delivered messages)
             </Row>
+            {campaign.notificationOnly > 0 && (
+              <Row label="Notification only">
+                {campaign.notificationOnly} (not in an inbox, so not in the read rate)
+              </Row>
+            )}
           </dl>
           <p>
             <a href={campaignCsvUrl(client.id, campaign.campaignId)} download>
@@ -124,12 +128,12 @@ export function CampaignPage() {
           />
         )}
         {readRate.data &&
-          (readRate.data.length === 0 ? (
-            <p>{readRateSummary(readRate.data)}</p>
+          (readRate.data.points.length === 0 ? (
+            <p>{readRateSummary(readRate.data.points)}</p>
           ) : (
             <>
-              <ReadRateChart points={readRate.data} />
-              <ReadRateTable points={readRate.data} />
+              <ReadRateChart points={readRate.data.points} truncated={readRate.data.truncated} />
+              <ReadRateTable points={readRate.data.points} />
             </>
           ))}
       </section>

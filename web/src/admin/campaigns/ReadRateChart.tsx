@@ -44,7 +44,7 @@ const options: Omit<uPlot.Options, 'width'> = {
  * canvas is hidden from assistive technology: the summary says where the rate stands, and the
  * table beside it holds every change.
  */
-export function ReadRateChart({ points }: { points: ReadRatePoint[] }) {
+export function ReadRateChart({ points, truncated = false }: { points: ReadRatePoint[]; truncated?: boolean }) {
   const captionId = useId();
   const summaryId = useId();
   const data = useMemo(() => chartColumns(points), [points]);
@@ -57,7 +57,7 @@ export function ReadRateChart({ points }: { points: ReadRatePoint[] }) {
         <UPlotChart options={options} data={data} />
       </div>
       <p className="app-chart__summary" id={summaryId}>
-        {readRateSummary(points)}
+        {readRateSummary(points, truncated)}
       </p>
     </figure>
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiClient, CampaignSummary } from '../adminApi.js';
-import { campaignRows, deliveredCount, formatRate, statusRows } from './campaignFigures.js';
+import { campaignRows, formatRate, statusRows } from './campaignFigures.js';
 
 const client = (name: string): ApiClient => ({
   id: `id-${name}`,
@@ -9,12 +9,19 @@ const client = (name: string): ApiClient => ({
   disabled: false,
   createdAt: '2026-01-01T00:00:00.000Z',
 });
-const campaign = (campaignId: string, firstSentAt: string, byStatus: Record<string, number>): CampaignSummary => ({
+const campaign = (
+  campaignId: string,
+  firstSentAt: string,
+  byStatus: Record<string, number>,
+  delivered: number,
+): CampaignSummary => ({
   campaignId,
   messages: Object.values(byStatus).reduce((a, b) => a + b, 0),
   byStatus,
+  delivered,
   read: byStatus.Read ?? 0,
   readRate: 0,
+  notificationOnly: 0,
   firstSentAt,
 });
 
@@ -40,13 +47,6 @@ describe('statusRows', () => {
   });
 });
 
-describe('deliveredCount', () => {
-  it('counts every message that reached an inbox: all but Rejected and Pending, as the API does', () => {
-    expect(deliveredCount({ Delivered: 2, Unnotified: 1, Read: 1, Rejected: 1, Pending: 4 })).toBe(4);
-    expect(deliveredCount({ Rejected: 3 })).toBe(0);
-  });
-});
-
 describe('formatRate', () => {
   it('rounds to a whole percentage without claiming none or all when that is not so', () => {
     expect(formatRate(0)).toBe('0%');
@@ -59,16 +59,17 @@ describe('formatRate', () => {
 });
 
 describe('campaignRows', () => {
-  it('merges every client’s campaigns, newest first, with the delivered count', () => {
+  it('merges every client’s campaigns, newest first, with the API’s delivered count as it is', () => {
     const a = client('Alpha');
     const b = client('Beta');
     const rows = campaignRows(
       [a, b],
       [
-        [campaign('flu', '2026-03-01T09:00:00.000Z', { Read: 1, Rejected: 1 })],
+        [campaign('flu', '2026-03-01T09:00:00.000Z', { Read: 1, Rejected: 1 }, 1)],
         [
-          campaign('covid', '2026-03-02T09:00:00.000Z', { Delivered: 2 }),
-          campaign('asthma', '2026-02-01T09:00:00.000Z', { Pending: 1 }),
+          // Unnotified here are notification-only messages: the API does not count them as delivered.
+          campaign('covid', '2026-03-02T09:00:00.000Z', { Delivered: 2, Unnotified: 3 }, 2),
+          campaign('asthma', '2026-02-01T09:00:00.000Z', { Pending: 1 }, 0),
         ],
       ],
     );

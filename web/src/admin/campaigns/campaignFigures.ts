@@ -2,7 +2,8 @@ import type { ApiClient, CampaignSummary } from '../adminApi.js';
 
 /**
  * Campaign figures as the console shows them. The statuses are the NHS App's receipt codes, each
- * message counted once under its latest one.
+ * message counted once under its latest one. Delivered, read and the read rate come from the API
+ * as they are (docs/API.md "Campaigns"): nothing here recounts them.
  */
 
 /** The identifier system that marks a CommunicationRequest as part of a campaign. */
@@ -15,14 +16,19 @@ const STATUSES: { status: string; label: string; meaning: string }[] = [
   {
     status: 'Unnotified',
     label: 'Unnotified',
-    meaning: 'In the patient’s inbox; no notification could be sent (no device, or every attempt failed)',
+    meaning:
+      'No notification could be sent (no device, or every attempt failed); an in-app message is still in the patient’s inbox',
   },
   {
     status: 'NotificationAttempted',
     label: 'Notification attempted',
-    meaning: 'In the patient’s inbox; a notification was sent to their device',
+    meaning: 'A notification was sent to the patient’s device; an in-app message is also in their inbox',
   },
-  { status: 'Notified', label: 'Notified', meaning: 'In the patient’s inbox; the patient was notified' },
+  {
+    status: 'Notified',
+    label: 'Notified',
+    meaning: 'The patient was notified; an in-app message is also in their inbox',
+  },
   { status: 'Read', label: 'Read', meaning: 'Opened by the patient' },
   {
     status: 'Rejected',
@@ -30,9 +36,6 @@ const STATUSES: { status: string; label: string; meaning: string }[] = [
     meaning: 'Not delivered: no identity-verified patient has this NHS number',
   },
 ];
-
-/** Statuses that never reached an inbox: the read rate leaves them out (as the API does). */
-const NOT_DELIVERED = new Set(['Rejected', 'Pending']);
 
 export type StatusRow = { status: string; label: string; meaning: string; count: number };
 
@@ -49,13 +52,6 @@ export function statusRows(byStatus: Record<string, number>): StatusRow[] {
   return [...known, ...unknown];
 }
 
-/** Messages that reached a patient's inbox: the read rate's denominator. */
-export function deliveredCount(byStatus: Record<string, number>): number {
-  return Object.entries(byStatus)
-    .filter(([status]) => !NOT_DELIVERED.has(status))
-    .reduce((sum, [, n]) => sum + n, 0);
-}
-
 /**
  * A rate from 0 to 1 as a whole percentage: "33%". Never "0%" while something was read, nor
  * "100%" while something was not.
@@ -67,7 +63,7 @@ export function formatRate(rate: number): string {
   return `${percent}%`;
 }
 
-export type CampaignRow = CampaignSummary & { client: ApiClient; delivered: number };
+export type CampaignRow = CampaignSummary & { client: ApiClient };
 
 /** The campaigns of every sending system in one list, most recently started first. */
 export function campaignRows(
@@ -75,9 +71,7 @@ export function campaignRows(
   campaignsByClient: (CampaignSummary[] | undefined)[],
 ): CampaignRow[] {
   return clients
-    .flatMap((client, i) =>
-      (campaignsByClient[i] ?? []).map((c) => ({ ...c, client, delivered: deliveredCount(c.byStatus) })),
-    )
+    .flatMap((client, i) => (campaignsByClient[i] ?? []).map((c) => ({ ...c, client })))
     .sort(
       (a, b) =>
         b.firstSentAt.localeCompare(a.firstSentAt) ||

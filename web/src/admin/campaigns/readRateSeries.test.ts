@@ -81,7 +81,29 @@ describe('readRateSummary', () => {
       'The delivered message has not been read yet.',
     );
     expect(readRateSummary([])).toBe(
-      'No message in this campaign has reached a patient’s inbox, so there is no read rate yet.',
+      'No in-app message in this campaign has reached a patient’s inbox, so there is no read rate yet.',
+    );
+  });
+
+  it('says which hours the chart shows when the API answered only the newest, and not when a read before them was', () => {
+    // Reads before the first hour shown: when the first was read is not known from these points.
+    const newest = [point('2026-03-02T10:00:00.000Z', 3, 1), point('2026-03-02T11:00:00.000Z', 4, 2)];
+    expect(readRateSummary(newest, true)).toBe(
+      'So far 2 of 4 delivered messages have been read (50%). The chart shows the most recent 2 hours, from 10am on Monday 2 March 2026.',
+    );
+    // The same points from a campaign that began with them: its first read is in the first hour.
+    expect(readRateSummary(newest)).toBe(
+      'So far 2 of 4 delivered messages have been read (50%). The first was read in the hour from 10am on Monday 2 March 2026.',
+    );
+    // No read before the hours shown: the first read is among them.
+    expect(readRateSummary(series, true)).toBe(
+      'So far 2 of 4 delivered messages have been read (50%). The first was read in the hour from 10am on Monday 2 March 2026. ' +
+        'The chart shows the most recent 5 hours, from 9am on Monday 2 March 2026.',
+    );
+    expect(
+      readRateSummary([point('2026-03-02T09:00:00.000Z', 3, 0), point('2026-03-02T10:00:00.000Z', 3, 0)], true),
+    ).toBe(
+      'None of the 3 delivered messages has been read yet. The chart shows the most recent 2 hours, from 9am on Monday 2 March 2026.',
     );
   });
 });

@@ -50,21 +50,32 @@ export function readRateChanges(points: ReadRatePoint[]): ReadRatePoint[] {
 
 const messages = (n: number) => (n === 1 ? '1 delivered message' : `${n} delivered messages`);
 
-/** The chart in words, for everyone who cannot see it: where the read rate stands and since when. */
-export function readRateSummary(points: ReadRatePoint[]): string {
+/**
+ * The chart in words, for everyone who cannot see it: where the read rate stands and since when.
+ * `truncated`: the points are only the newest hours of a longer campaign (the API's limit), so
+ * the first read may be older than the first point.
+ */
+export function readRateSummary(points: ReadRatePoint[], truncated = false): string {
   const last = points.at(-1);
   if (!last || last.delivered === 0) {
-    return 'No message in this campaign has reached a patient’s inbox, so there is no read rate yet.';
+    return 'No in-app message in this campaign has reached a patient’s inbox, so there is no read rate yet.';
   }
+  const hours = `${points.length.toLocaleString('en-GB')} ${points.length === 1 ? 'hour' : 'hours'}`;
+  const span = truncated ? ` The chart shows the most recent ${hours}, from ${hourStart(points[0]!.hour)}.` : '';
   if (last.read === 0) {
-    return last.delivered === 1
-      ? 'The delivered message has not been read yet.'
-      : `None of the ${last.delivered} delivered messages has been read yet.`;
+    return (
+      (last.delivered === 1
+        ? 'The delivered message has not been read yet.'
+        : `None of the ${last.delivered} delivered messages has been read yet.`) + span
+    );
   }
   const firstRead = points.find((p) => p.read > 0)!;
+  // Read before the first hour shown: when is not in these points.
+  const first =
+    truncated && firstRead === points[0] ? '' : ` The first was read in the hour from ${hourStart(firstRead.hour)}.`;
   return (
     `So far ${last.read} of ${messages(last.delivered)} ${last.read === 1 ? 'has' : 'have'} been read ` +
-    `(${formatRate(last.readRate)}). The first was read in the hour from ${hourStart(firstRead.hour)}.`
+    `(${formatRate(last.readRate)}).${first}${span}`
   );
 }
 
