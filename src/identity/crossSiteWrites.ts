@@ -28,3 +28,27 @@ export function refuseCrossSiteWrite(request: FastifyRequest): void {
     throw new AppError(415, 'json_required', 'Send this request as JSON (Content-Type: application/json).');
   }
 }
+
+/** Whether a browser's Origin header names this site: its public URL, or the host it asked for. */
+function isOwnOrigin(origin: string, publicUrl: string, host: string | undefined): boolean {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false; // 'null' (a sandboxed or opaque origin) among others
+  }
+  return url.origin === new URL(publicUrl).origin || (host !== undefined && url.host === host);
+}
+
+/**
+ * The same defence for a write that needs no cookie, whose credential travels in the body (a push
+ * display report and its tag). SameSite cannot keep such a request off other sites, so on top of
+ * the checks above, an Origin header (browsers send one with every POST) must be this site's.
+ */
+export function refuseCrossSiteCookielessWrite(request: FastifyRequest, publicUrl: string): void {
+  refuseCrossSiteWrite(request);
+  const origin = request.headers.origin;
+  if (origin !== undefined && !isOwnOrigin(origin, publicUrl, request.headers.host)) {
+    throw new Forbidden('Requests from other sites are not accepted.', 'cross_site_request');
+  }
+}

@@ -41,6 +41,8 @@ export type StartOptions = {
   now?: () => Date;
   /** Start a local OpenID Connect provider and configure the server's patient sign-in with it. */
   patientSignIn?: boolean;
+  /** Accept push subscriptions on 127.0.0.1 over plain http: a local push service (PUSH_ALLOW_LOCAL_ENDPOINTS). */
+  localPushEndpoints?: boolean;
 };
 
 /** A port that is free now, so PUBLIC_URL and the provider's redirect URI can name it before the server starts. */
@@ -57,7 +59,7 @@ async function freePort(): Promise<number> {
  * the address Chromium uses (the callback is built from it), and PATIENT_OIDC_* name the local
  * provider and this client's key, with plain http allowed for the provider on 127.0.0.1.
  */
-function patientSignInConfig(oidc: TestOidcProvider, publicUrl: string): Config {
+function patientSignInConfig(oidc: TestOidcProvider, publicUrl: string, localPush: boolean): Config {
   return loadConfig({
     NODE_ENV: 'test',
     MASTER_KEY: randomBytes(32).toString('base64'),
@@ -71,6 +73,7 @@ function patientSignInConfig(oidc: TestOidcProvider, publicUrl: string): Config 
     PATIENT_OIDC_KID: oidc.config.kid ?? '',
     PATIENT_OIDC_SCOPES: oidc.config.scopes,
     PATIENT_OIDC_ALLOW_HTTP: 'true',
+    ...(localPush ? { PUSH_ALLOW_LOCAL_ENDPOINTS: 'true' } : {}),
   });
 }
 
@@ -83,8 +86,8 @@ export async function startE2E(opts: StartOptions = {}): Promise<E2E> {
     ? await startOidcProvider({ redirectUri: `http://127.0.0.1:${port}${CALLBACK_PATH}` })
     : null;
   const config = oidc
-    ? patientSignInConfig(oidc, `http://127.0.0.1:${port}`)
-    : testConfig({ serveWeb: true, secureCookies: false });
+    ? patientSignInConfig(oidc, `http://127.0.0.1:${port}`, opts.localPushEndpoints ?? false)
+    : testConfig({ serveWeb: true, secureCookies: false, pushAllowLocalEndpoints: opts.localPushEndpoints ?? false });
   const app = await build(config, {
     db: tdb.db,
     ...(opts.now ? { now: opts.now } : {}),

@@ -1,8 +1,11 @@
 /* global self, fetch, URL */
 // The web app's service worker, served from the site root (/sw.js) so its scope is the whole app.
 // It shows the generic notification the server sends (never message content), then reports the
-// notification's opaque tag so the message is counted as Notified. Same-origin fetch: the patient's
-// session cookie goes with it; with no live session the report is refused and nothing else happens.
+// notification's opaque tag so the message is counted as Notified. The report needs no session: a
+// notification is often shown hours after the patient's session has ended, and the tag (a random
+// id that only ever travels inside the payload encrypted to this device) is what proves the report.
+// Same-origin fetch, so the session cookie goes with it while there is one; a report that is not
+// accepted (an unknown tag, a rate limit, the network) changes nothing and is not retried.
 
 self.addEventListener('push', (event) => {
   let data = {};

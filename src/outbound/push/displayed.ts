@@ -1,26 +1,59 @@
 import type { PatientContext } from '../../identity/patientSignIn/patientSessionHook.js';
+import { patientChain } from '../../identity/patientSignIn/patientChain.js';
+import { appendAudit } from '../../platform/audit/auditLog.js';
 import type { Deps } from '../../platform/deps.js';
 import { NotFound } from '../../platform/http/errors.js';
 import { recordReceipt } from '../receipts/recordReceipt.js';
 
+/** Who reports a display: the signed-in patient, or (patient null) a device with no live session. */
+export type DisplayReporter = { patient: PatientContext | null; ip: string | null };
+
 /**
  * The service worker showed the notification whose tag it sends back: the message is Notified.
- * The tag must be a push that went to this patient; any other tag (someone else's, or one never
- * sent) is answered alike, so a tag's owner is never revealed. A second report changes nothing.
+ *
+ * The tag (the push's id, a random UUID) travels only inside the payload encrypted to the
+ * patient's own devices, so holding it is the proof: a report needs no session, which matters
+ * because a notification is often shown hours after the 30-minute idle session has ended. A tag
+ * counts only once its push was sent ('sent', or already 'notified'). With a live session the
+ * tag must also be this patient's, as before. Anything else (unknown, not yet sent, someone
+ * else's) is answered alike, so a tag's owner or state is never revealed.
+ *
+ * A second report changes nothing. The first is audited on the patient's chain, like reading a
+ * message: by the patient when their session was live, otherwise by an anonymous reporter
+ * (nobody signed in did it; the capability was the tag).
  */
 export async function reportDisplayed(
   deps: Pick<Deps, 'db' | 'now'>,
-  patient: PatientContext,
+  reporter: DisplayReporter,
   tag: string,
 ): Promise<void> {
+  const { patient, ip } = reporter;
+  const at = deps.now();
   await deps.db.tx(async (q) => {
-    const { rows } = await q.query<{ message_id: string }>(
+    const { rows } = await q.query<{ message_id: string; patient_id: string }>(
       `UPDATE outbound_pushes SET state = 'notified'
-       WHERE id = $1 AND patient_id = $2 AND state IN ('sent', 'notified')
-       RETURNING message_id`,
-      [tag, patient.patientId],
+       WHERE id = $1 AND ($2::uuid IS NULL OR patient_id = $2) AND state IN ('sent', 'notified')
+       RETURNING message_id, patient_id`,
+      [tag, patient?.patientId ?? null],
     );
-    if (!rows[0]) throw new NotFound('Notification');
-    await recordReceipt(q, { messageId: rows[0].message_id, code: 'Notified', at: deps.now() });
+    const push = rows[0];
+    if (!push) throw new NotFound('Notification');
+    const first = await recordReceipt(q, { messageId: push.message_id, code: 'Notified', at });
+    if (!first) return;
+    const actor = patient
+      ? { actorKind: 'service_user' as const, actorId: patient.patientId, reason: null }
+      : {
+          actorKind: 'anonymous' as const,
+          actorId: null,
+          reason: 'reported without a session, by the notification tag',
+        };
+    await appendAudit(q, {
+      chain: patientChain(push.patient_id),
+      ...actor,
+      action: 'patient.push_displayed',
+      targetKind: 'outbound_message',
+      targetId: push.message_id,
+      ip,
+    });
   });
 }

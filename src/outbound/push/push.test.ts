@@ -1,3 +1,4 @@
+import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patientChain } from '../../identity/patientSignIn/patientChain.js';
 import { PATIENT_SESSION_COOKIE } from '../../identity/patientSignIn/patientSessions.js';
@@ -5,7 +6,8 @@ import type { TestDevice } from '../../testing/pushService.js';
 import { dispatchDuePushes, MAX_PUSH_ATTEMPTS, PUSH_LEASE_MS, pushBackoffMs } from './dispatchPushes.js';
 import { UNNOTIFIED_REASON } from './pushPayload.js';
 import { startPushRunner } from './pushRunner.js';
-import { DAYTIME, londonTime, pushTestBed, type Patient, type PushBed } from './testPushBed.js';
+import { DISPLAY_REPORTS_PER_MINUTE } from './routes.js';
+import { DAYTIME, londonTime, PUBLIC_URL, pushTestBed, type Patient, type PushBed } from './testPushBed.js';
 
 let bed: PushBed;
 beforeAll(async () => {
@@ -21,13 +23,49 @@ const codes = async (messageId: string) => (await bed.receipts(messageId)).map((
 const statusOf = async (messageId: string) =>
   (await bed.t.deps.db.query<{ status: string }>('SELECT status FROM outbound_messages WHERE id = $1', [messageId]))
     .rows[0]!.status;
-const displayed = (session: string, tag: string) =>
-  bed.t.app.inject({
+const displayed = (session: string, tag: string) => report(tag, { session });
+
+/**
+ * A display report as the service worker sends it: same-origin JSON POST from the site's origin,
+ * with the session cookie only if the browser still has one. Each test uses its own address, so
+ * the per-address limit of one test never stops another's reports.
+ */
+function report(
+  tag: unknown,
+  opts: { session?: string; headers?: Record<string, string>; remoteAddress?: string } = {},
+) {
+  return bed.t.app.inject({
     method: 'POST',
     url: '/api/patient/push-displayed',
-    cookies: { [PATIENT_SESSION_COOKIE]: session },
+    remoteAddress: opts.remoteAddress ?? randomAddress(),
+    headers: { origin: PUBLIC_URL, 'sec-fetch-site': 'same-origin', ...opts.headers },
+    ...(opts.session === undefined ? {} : { cookies: { [PATIENT_SESSION_COOKIE]: opts.session } }),
     payload: { tag },
   });
+}
+const randomAddress = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+const displayAudit = async (patientId: string) =>
+  (
+    await bed.t.deps.db.query<{
+      actor_kind: string;
+      actor_id: string | null;
+      target_id: string;
+      reason: string | null;
+    }>(
+      `SELECT actor_kind, actor_id, target_id, reason FROM audit_log
+       WHERE chain = $1 AND action = 'patient.push_displayed' ORDER BY position`,
+      [patientChain(patientId)],
+    )
+  ).rows;
+
+/** A message to a patient with one device, pushed: its id, and the tag the device received. */
+async function pushedMessage(): Promise<{ patient: Patient; id: string; tag: string }> {
+  const { patient, devices } = await optedIn();
+  const id = await bed.send(patient.nhsNumber);
+  expect(await dispatch()).toMatchObject({ attempted: 1 });
+  const [got] = receivedBy(devices[0]!);
+  return { patient, id, tag: (JSON.parse(got!.payload) as { tag: string }).tag };
+}
 
 /** A signed-in P9 patient opted in on the given number of devices. */
 async function optedIn(devices = 1): Promise<{ patient: Patient; devices: TestDevice[] }> {
@@ -306,28 +344,6 @@ describe('Web Push for outbound messages', () => {
     for (const id of ids) expect(await codes(id)).toEqual(['Delivered', 'NotificationAttempted']);
   });
 
-  it("refuses a display report for another patient's notification, or without a session", async () => {
-    const { patient, devices } = await optedIn();
-    const id = await bed.send(patient.nhsNumber);
-    await dispatch();
-    const tag = (JSON.parse(receivedBy(devices[0]!)[0]!.payload) as { tag: string }).tag;
-    const other = await bed.person();
-    const res = await displayed(other.session, tag);
-    expect(res.statusCode).toBe(404);
-    // Exactly as for a tag that was never sent.
-    expect(res.json()).toEqual((await displayed(other.session, crypto.randomUUID())).json());
-    const anonymous = await bed.t.app.inject({
-      method: 'POST',
-      url: '/api/patient/push-displayed',
-      payload: { tag },
-    });
-    expect(anonymous.statusCode).toBe(401);
-    expect((await displayed(patient.session, 'not-a-tag')).statusCode).toBe(400);
-    expect(await codes(id)).toEqual(['Delivered', 'NotificationAttempted']);
-    expect((await displayed(patient.session, tag)).statusCode).toBe(204);
-    expect(await codes(id)).toEqual(['Delivered', 'NotificationAttempted', 'Notified']);
-  });
-
   it('queues a push for each delivered entry of a bulk Bundle', async () => {
     const { patient, devices } = await optedIn();
     const sent = await bed.sendBundle([patient.nhsNumber, '9990000018', patient.nhsNumber]);
@@ -351,5 +367,127 @@ describe('Web Push for outbound messages', () => {
     }
     expect(receivedBy(devices[0]!)).toHaveLength(1);
     expect(await codes(id)).toEqual(['Delivered', 'NotificationAttempted']);
+  });
+});
+
+describe('display reports', () => {
+  it('records Notified from a report with no session, or a session that has ended, audited as anonymous', async () => {
+    const { patient, id, tag } = await pushedMessage();
+    expect(await codes(id)).toEqual(['Delivered', 'NotificationAttempted']);
+
+    // The notification is shown hours later: the session has ended, but the browser still sends its cookie.
+    const signOut = await bed.t.app.inject({
+      method: 'POST',
+      url: '/api/patient/sign-out',
+      cookies: { [PATIENT_SESSION_COOKIE]: patient.session },
+      payload: {},
+    });
+    expect(signOut.statusCode).toBe(204);
+    const ended = await report(tag, { session: patient.session });
+    expect(ended.statusCode, ended.body).toBe(204);
+    expect(await codes(id)).toEqual(['Delivered', 'NotificationAttempted', 'Notified']);
+    expect(await statusOf(id)).toBe('Notified');
+    expect((await bed.receipts(id)).every((r) => r.callback)).toBe(true);
+    expect((await bed.pushOf(id))!.state).toBe('notified');
+    // No cookie at all: accepted, and changes nothing the second time.
+    expect((await report(tag)).statusCode).toBe(204);
+    expect(await codes(id)).toEqual(['Delivered', 'NotificationAttempted', 'Notified']);
+    // Audited once, on the patient's chain, never as the patient: nobody signed in made the report.
+    expect(await displayAudit(patient.patientId)).toEqual([
+      {
+        actor_kind: 'anonymous',
+        actor_id: null,
+        target_id: id,
+        reason: 'reported without a session, by the notification tag',
+      },
+    ]);
+  });
+
+  it('answers an unknown tag and a push not yet sent alike with 404, and records nothing', async () => {
+    const { patient, devices } = await optedIn();
+    const due = await bed.send(patient.nhsNumber);
+    const tag = (await bed.pushOf(due))!.id;
+    const unknown = await report(randomUUID());
+    expect(unknown.statusCode).toBe(404);
+    const notSent = await report(tag);
+    expect(notSent.statusCode).toBe(404);
+    expect(notSent.json()).toEqual(unknown.json());
+    // Nor with the owner's session: it was never shown, since it was never sent.
+    expect((await report(tag, { session: patient.session })).json()).toEqual(unknown.json());
+    expect(await codes(due)).toEqual(['Delivered']);
+    expect((await bed.pushOf(due))!.state).toBe('due');
+
+    // A push that ended Unnotified (every try failed) is not shown later either.
+    devices[0]!.answer = 404;
+    expect(await dispatch()).toMatchObject({ unnotified: 1 });
+    expect((await bed.pushOf(due))!.state).toBe('unnotified');
+    expect((await report(tag)).json()).toEqual(unknown.json());
+    expect(await codes(due)).toEqual(['Delivered', 'Unnotified']);
+    expect(await displayAudit(patient.patientId)).toEqual([]);
+    expect((await report('not-a-tag')).statusCode).toBe(400);
+  });
+
+  it("keeps a live session to its own patient's tags: someone else's is 404, as an unknown tag", async () => {
+    const { patient, id, tag } = await pushedMessage();
+    const other = await bed.person();
+    const res = await displayed(other.session, tag);
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual((await displayed(other.session, randomUUID())).json());
+    expect(await codes(id)).toEqual(['Delivered', 'NotificationAttempted']);
+    expect(await displayAudit(other.patientId)).toEqual([]);
+
+    expect((await displayed(patient.session, tag)).statusCode).toBe(204);
+    expect(await codes(id)).toEqual(['Delivered', 'NotificationAttempted', 'Notified']);
+    expect(await displayAudit(patient.patientId)).toEqual([
+      { actor_kind: 'service_user', actor_id: patient.patientId, target_id: id, reason: null },
+    ]);
+  });
+
+  it(`limits each address to ${DISPLAY_REPORTS_PER_MINUTE} reports a minute, then answers 429 with Retry-After`, async () => {
+    const { id, tag } = await pushedMessage();
+    const remoteAddress = randomAddress();
+    for (let i = 0; i < DISPLAY_REPORTS_PER_MINUTE; i++) {
+      const res = await report(randomUUID(), { remoteAddress });
+      if (res.statusCode !== 404) expect.fail(`report ${i + 1} answered ${res.statusCode} ${res.body}`);
+    }
+    const over = await report(tag, { remoteAddress });
+    expect(over.statusCode).toBe(429);
+    expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
+    expect(await codes(id)).toEqual(['Delivered', 'NotificationAttempted']);
+    // Another address is not held back.
+    expect((await report(tag)).statusCode).toBe(204);
+    expect(await codes(id)).toEqual(['Delivered', 'NotificationAttempted', 'Notified']);
+  });
+
+  it('refuses a report from another site, with or without a session', async () => {
+    const { patient, id, tag } = await pushedMessage();
+    const refusals: [string, Record<string, string>, string?][] = [
+      ['another origin', { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }],
+      ['another origin, no fetch metadata', { origin: 'https://evil.example' }],
+      ['a sibling subdomain', { origin: 'https://evil.confide.test' }],
+      ['an opaque origin', { origin: 'null' }],
+      ['marked cross-site', { 'sec-fetch-site': 'cross-site' }],
+      ['marked same-site', { 'sec-fetch-site': 'same-site' }],
+    ];
+    for (const session of [undefined, patient.session]) {
+      for (const [name, headers] of refusals) {
+        const res = await report(tag, { headers, ...(session === undefined ? {} : { session }) });
+        expect(res.statusCode, name).toBe(403);
+        expect(res.json<{ code: string }>().code, name).toBe('cross_site_request');
+      }
+    }
+    // What a cross-site HTML form could send.
+    const form = await bed.t.app.inject({
+      method: 'POST',
+      url: '/api/patient/push-displayed',
+      headers: { 'content-type': 'text/plain' },
+      payload: JSON.stringify({ tag }),
+    });
+    expect(form.statusCode).toBe(415);
+    expect(await codes(id)).toEqual(['Delivered', 'NotificationAttempted']);
+    // A client that is not a browser sends no Origin: the tag alone decides.
+    const bare = await bed.t.app.inject({ method: 'POST', url: '/api/patient/push-displayed', payload: { tag } });
+    expect(bare.statusCode).toBe(204);
+    expect(await codes(id)).toEqual(['Delivered', 'NotificationAttempted', 'Notified']);
   });
 });

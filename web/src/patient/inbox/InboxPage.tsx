@@ -4,6 +4,7 @@ import { usePageTitle } from '../../shared/layout/usePageTitle.js';
 import { useNow } from '../../shared/time/useNow.js';
 import { INBOX_AREA } from './area.js';
 import { MessageCard } from './MessageCard.js';
+import { DeviceNotificationsControl } from './notifications/DeviceNotificationsControl.js';
 import { NotVerified } from './NotVerified.js';
 import { PageLoading, PageProblem } from './PageStates.js';
 import { PatientGate } from './PatientGate.js';
@@ -43,6 +44,7 @@ function MessageList({ inbox }: { inbox: PatientInbox }) {
           ))}
         </ul>
       )}
+      <DeviceNotificationsControl />
     </>
   );
 }

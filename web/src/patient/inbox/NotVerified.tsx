@@ -17,6 +17,7 @@ export function NotVerified() {
         <li>Open the NHS App, or sign in to NHS login, and follow the steps to prove who you are.</li>
         <li>Sign out here, then sign in again. Your messages will then appear.</li>
       </ol>
+      <p>You will then also be able to turn on notifications, so this device tells you when a new message arrives.</p>
     </>
   );
 }

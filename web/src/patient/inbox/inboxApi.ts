@@ -19,6 +19,16 @@ export const markMessageRead = (id: string) =>
 
 export const signOutPatient = () => apiRequest<void>('/api/patient/sign-out', { method: 'POST' });
 
+/** The server's VAPID public key (base64url): pushManager.subscribe()'s applicationServerKey. */
+export const getVapidPublicKey = () => apiRequest<{ publicKey: string }>('/api/patient/push/vapid-public-key');
+
+/** Opts this browser in: the subscription exactly as PushSubscription.toJSON() gives it. */
+export const savePushSubscription = (subscription: PushSubscriptionJSON) =>
+  apiRequest<void>('/api/patient/push-subscriptions', { method: 'POST', body: subscription });
+
+export const removePushSubscription = (endpoint: string) =>
+  apiRequest<void>('/api/patient/push-subscriptions', { method: 'DELETE', body: { endpoint } });
+
 /** The cached inbox with one message read, so going back shows it without waiting for a refetch. */
 export function withRead(inbox: PatientInbox, id: string): PatientInbox {
   const target = inbox.messages.find((m) => m.id === id);
