@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { auditBatchCte } from '../platform/audit/auditLog.js';
+import { isTransient } from '../platform/db/transient.js';
 import type { Deps } from '../platform/deps.js';
+import { ServiceUnavailable } from '../platform/http/errors.js';
 import { chunkStatement } from './bulk.js';
 import type { ApiClient } from './clients/apiClients.js';
 import type { CommunicationInput } from './fhir/readCommunicationRequest.js';
@@ -32,6 +34,8 @@ type BatchDeps = Pick<Deps, 'db' | 'keyring' | 'now'>;
 const MAX_BATCH = 500;
 /** Writes in flight per lane: one filling while one commits keeps the database busy without queueing. */
 const MAX_IN_FLIGHT = 2;
+/** Requests waiting per lane beyond the writes in flight: about two writes' worth. */
+const MAX_WAITING = 2 * MAX_BATCH;
 
 /**
  * Single sends, written together (group commit). A request waits only for the writes already in
@@ -39,8 +43,7 @@ const MAX_IN_FLIGHT = 2;
  * statement, the bulk send's chunk statement (so both paths write the same rows) with one audit
  * entry per message appended inside it. Under light load every request is written at once, alone; under
  * heavy load the database sees a few large writes a second instead of thousands of small ones,
- * each with its own commit and round trips. A failed write fails every request in it, and none
- * of them is written.
+ * each with its own commit and round trips.
  */
 export class AcceptBatcher {
   private readonly lanes = new Map<string, Lane>();
@@ -55,6 +58,9 @@ export class AcceptBatcher {
       this.lanes.set(key, lane);
     }
     const l = lane;
+    // Past this the database is not keeping up: refuse at once (503, retry shortly) rather than
+    // hold ever more requests, each with its content, in memory.
+    if (l.waiting.length >= MAX_WAITING) return Promise.reject(new ServiceUnavailable());
     return new Promise<boolean>((resolve, reject) => {
       l.waiting.push({ ...send, resolve, reject });
       this.schedule(key, l);
@@ -83,43 +89,62 @@ export class AcceptBatcher {
     }
   }
 
+  /**
+   * Writes a batch and answers each request in it. A deadlock or serialization failure (two
+   * writers of the same request-ids) is tried once more, then answered 503; a refusal under
+   * overload is answered 503 at once; any other failure of a batch of several is retried request
+   * by request, so one bad request cannot fail the others.
+   */
   private async write(lane: Lane, batch: Waiting[]): Promise<void> {
-    const { deps, client, channel } = lane;
+    let written: Set<string>;
     try {
-      const seal = await deps.keyring.batchSealer(client.organisationId);
-      const { text, values } = chunkStatement(
-        client,
-        channel,
-        null,
-        {
-          ids: batch.map((s) => s.id),
-          nhsHmacs: batch.map((s) => s.nhsHmac),
-          requestIds: batch.map((s) => s.input.requestId),
-          requestHmacs: batch.map((s) => s.reqHmac),
-          campaignIds: batch.map((s) => s.input.campaignId),
-          sealed: seal(batch.map((s) => s.resource)),
-          fallback: batch.map((s) => s.input.fallback),
-        },
-        deps.now(),
-        // One entry per message written, as for a message sent alone; the batch's chain is one of the client's.
-        (param) =>
-          auditBatchCte(deps.db, param, {
-            chain: outboundChain(client.id, randomUUID()),
-            actorKind: 'api_client',
-            actorId: client.id,
-            action: `outbound.${channel}`,
-            targetKind: 'outbound_message',
-            targets: batch.map((s) => ({ id: s.id, ip: s.ip })),
-            written: 'm',
-          }),
-      );
-      // One statement: the messages, their receipts, pushes and callbacks, and the audit trail.
-      const { rows } = await deps.db.write<{ id: string }>(text, values);
-      const written = new Set(rows.map((r) => r.id));
-      for (const s of batch) s.resolve(written.has(s.id));
+      written = await this.attempt(lane, batch).catch((err: unknown) => {
+        if (isTransient(err)) return this.attempt(lane, batch);
+        throw err;
+      });
     } catch (err) {
-      for (const s of batch) s.reject(err);
+      if (batch.length > 1 && !(err instanceof ServiceUnavailable) && !isTransient(err)) {
+        await Promise.all(batch.map((s) => this.write(lane, [s])));
+        return;
+      }
+      for (const s of batch) s.reject(isTransient(err) ? new ServiceUnavailable() : err);
+      return;
     }
+    for (const s of batch) s.resolve(written.has(s.id));
+  }
+
+  /** One statement: the messages, their receipts, pushes and callbacks, and the audit trail. */
+  private async attempt(lane: Lane, batch: Waiting[]): Promise<Set<string>> {
+    const { deps, client, channel } = lane;
+    const seal = await deps.keyring.batchSealer(client.organisationId);
+    const { text, values } = chunkStatement(
+      client,
+      channel,
+      null,
+      {
+        ids: batch.map((s) => s.id),
+        nhsHmacs: batch.map((s) => s.nhsHmac),
+        requestIds: batch.map((s) => s.input.requestId),
+        requestHmacs: batch.map((s) => s.reqHmac),
+        campaignIds: batch.map((s) => s.input.campaignId),
+        sealed: seal(batch.map((s) => s.resource)),
+        fallback: batch.map((s) => s.input.fallback),
+      },
+      deps.now(),
+      // One entry per message written, as for a message sent alone; the batch's chain is one of the client's.
+      (param) =>
+        auditBatchCte(deps.db, param, {
+          chain: outboundChain(client.id, randomUUID()),
+          actorKind: 'api_client',
+          actorId: client.id,
+          action: `outbound.${channel}`,
+          targetKind: 'outbound_message',
+          targets: batch.map((s) => ({ id: s.id, ip: s.ip })),
+          written: 'm',
+        }),
+    );
+    const { rows } = await deps.db.write<{ id: string }>(text, values);
+    return new Set(rows.map((r) => r.id));
   }
 }
 

@@ -40,14 +40,16 @@ export function hasDeviceSql(patientId: string): string {
 export const PUSH_WAITING_SQL = `('Delivered', 'Pending')`;
 
 /**
- * The receipts an accepted message starts with, as a VALUES table (status, code, reason) to join
- * on the message's status: Rejected; Delivered; or, for a patient with no device, Delivered (in-app
- * only) and Unnotified. A notification waiting for its push has none yet.
+ * The receipts an accepted message starts with, as a VALUES table (status, code, reason, later) to
+ * join on the message's status: Rejected; Delivered; or, for a patient with no device, Delivered
+ * (in-app only) and then Unnotified, a millisecond `later` so that every reader (the receipt
+ * report in (at, id) order, a callback consumer keeping the latest) sees them in that order. A
+ * notification waiting for its push has none yet.
  */
 export function acceptedReceiptsSql(channel: Channel, param: (value: unknown) => string): string {
   const notFound = param(NOT_FOUND_REASON);
   const noDevice = param(UNNOTIFIED_REASON.noDevice);
-  const rows = [`('Rejected', 'Rejected', ${notFound}::text)`, `('Unnotified', 'Unnotified', ${noDevice}::text)`];
-  if (channel === 'in_app') rows.push(`('Delivered', 'Delivered', NULL)`, `('Unnotified', 'Delivered', NULL)`);
+  const rows = [`('Rejected', 'Rejected', ${notFound}::text, 0)`, `('Unnotified', 'Unnotified', ${noDevice}::text, 1)`];
+  if (channel === 'in_app') rows.push(`('Delivered', 'Delivered', NULL, 0)`, `('Unnotified', 'Delivered', NULL, 0)`);
   return `(VALUES ${rows.join(', ')})`;
 }

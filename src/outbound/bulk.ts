@@ -3,6 +3,7 @@ import { appendAudit } from '../platform/audit/auditLog.js';
 import type { Queryable } from '../platform/db/types.js';
 import type { Deps } from '../platform/deps.js';
 import { ServiceUnavailable } from '../platform/http/errors.js';
+import { isTransient } from '../platform/db/transient.js';
 import { issue, outcome, type Issue, type OperationOutcome } from '../platform/fhir/operationOutcome.js';
 import type { ApiClient } from './clients/apiClients.js';
 import { communicationResource } from './fhir/communicationResource.js';
@@ -59,6 +60,7 @@ export async function submitBundle(
   // A request-id used twice in one Bundle: the first entry decides, as if they came one by one.
   const seenRequestIds = new Map<string, Prepared>();
   const repeats: { index: number; first: Prepared }[] = [];
+  // Never rejects: every entry of the chunk gets its answer, written or not.
   const write = async (chunk: Prepared[]): Promise<void> => {
     let written: Set<string>;
     try {
@@ -66,7 +68,7 @@ export async function submitBundle(
     } catch (err) {
       // Other chunks keep their 201s; this chunk's entries were not written and say so, so the
       // client resends exactly those (with request-ids, safely).
-      const busy = err instanceof ServiceUnavailable;
+      const busy = err instanceof ServiceUnavailable || isTransient(err);
       for (const p of chunk) responses[p.index] = notWritten(busy);
       onChunkError?.(err);
       return;
@@ -76,12 +78,22 @@ export async function submitBundle(
     }
     // Entries whose request-id was used by an earlier request: its answer, or a conflict.
     const retried = chunk.filter((p) => !written.has(p.id));
-    if (retried.length > 0) await answerRetries(deps.db, client, retried, responses);
+    if (retried.length === 0) return;
+    try {
+      await answerRetries(deps.db, client, retried, responses);
+    } catch (err) {
+      // Their first answers could not be read back: nothing new was written for them, so asking
+      // again is safe.
+      for (const p of retried) responses[p.index] = notWritten(true);
+      onChunkError?.(err);
+    }
   };
   // Chunks are written while the next are read: the database and this node work at once.
+  const started: Promise<void>[] = [];
   const writing = new Set<Promise<void>>();
   const startWrite = async (chunk: Prepared[]) => {
     const w = write(chunk).finally(() => writing.delete(w));
+    started.push(w);
     writing.add(w);
     if (writing.size >= CHUNKS_IN_FLIGHT) await Promise.race(writing);
   };
@@ -124,7 +136,7 @@ export async function submitBundle(
     }
   }
   if (chunk.length > 0) await startWrite(chunk);
-  await Promise.all(writing);
+  await Promise.all(started);
   // A repeat inside the Bundle gets its first entry's answer, whatever that turned out to be.
   for (const { index, first } of repeats) {
     const answer = responses[first.index]!;
@@ -177,7 +189,10 @@ const HMAC_BYTES = 32;
 /** Each entry's 32-byte HMAC end to end in one buffer (zeros for none), to be cut apart in SQL. */
 function packHmacs(hmacs: readonly (Buffer | null)[]): Buffer {
   const out = Buffer.alloc(HMAC_BYTES * hmacs.length);
-  hmacs.forEach((h, i) => h?.copy(out, i * HMAC_BYTES));
+  hmacs.forEach((h, i) => {
+    if (h && h.length !== HMAC_BYTES) throw new Error(`an HMAC of ${h.length} bytes, not ${HMAC_BYTES}`);
+    h?.copy(out, i * HMAC_BYTES);
+  });
   return out;
 }
 
@@ -255,6 +270,8 @@ export function chunkStatement(
          input.resource_enc, ${acceptedStatusSql(channel, 'found.patient_id IS NOT NULL', 'found.has_device')},
          $13, $14, input.not_notified_s, input.unread_s, input.fallback_off
        FROM input LEFT JOIN found ON found.id = input.id
+       -- One order for every writer, so two writes of the same request-ids wait rather than deadlock.
+       ORDER BY input.request_id
        ON CONFLICT (client_id, request_id) DO NOTHING
        RETURNING id, status, patient_id),
      -- Each push, due now or, in the night, at 06:00 London time.
@@ -263,8 +280,8 @@ export function chunkStatement(
        SELECT gen_random_uuid(), m.id, m.patient_id, $15, $14 FROM m WHERE m.status IN ${PUSH_WAITING_SQL}),
      r AS (
        INSERT INTO outbound_receipts (id, message_id, client_id, code, reason, at)
-       SELECT gen_random_uuid(), m.id, $12, k.code, k.reason, $14
-       FROM m JOIN ${acceptedReceiptsSql(channel, param)} AS k(status, code, reason) ON k.status = m.status
+       SELECT gen_random_uuid(), m.id, $12, k.code, k.reason, $14::timestamptz + k.later * interval '1 millisecond'
+       FROM m JOIN ${acceptedReceiptsSql(channel, param)} AS k(status, code, reason, later) ON k.status = m.status
        RETURNING id),
      -- For a client with a callback URL, each receipt's callback, due at once.
      cb AS (

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { recordAudit } from '../platform/audit/auditLog.js';
 import type { Deps } from '../platform/deps.js';
 import { FhirError, issue } from '../platform/fhir/operationOutcome.js';
@@ -12,20 +12,34 @@ import {
   type ContentMemo,
 } from './fhir/readCommunicationRequest.js';
 import type { Channel } from './fhir/systems.js';
-import type { ContentProblem } from './content/markdownRules.js';
+import { MAX_CONTENT_LENGTH, type ContentProblem } from './content/markdownRules.js';
 
 export type Accepted = { id: string; resource: CommunicationRequestResource; repeated: boolean };
 
-/** Texts checked recently, per set of allowed link domains: senders send one text to many patients. */
+/**
+ * Texts checked recently, per set of allowed link domains: senders send one text to many patients.
+ * Keyed by a hash of the text, so the cache holds no message content; texts over the length limit
+ * are refused before any parse and are not kept.
+ */
 const RECENT_TEXTS = 256;
-class RecentChecks extends Map<string, ContentProblem[]> {
-  override set(key: string, value: ContentProblem[]): this {
-    if (!this.has(key) && this.size >= RECENT_TEXTS) this.delete(this.keys().next().value!);
-    return super.set(key, value);
+class RecentChecks implements ContentMemo {
+  private readonly byHash = new Map<string, ContentProblem[]>();
+  private key(content: string): string {
+    return createHash('sha256').update(content).digest('base64');
+  }
+  get(content: string): ContentProblem[] | undefined {
+    return this.byHash.get(this.key(content));
+  }
+  set(content: string, problems: ContentProblem[]): this {
+    if (content.length > MAX_CONTENT_LENGTH) return this;
+    const key = this.key(content);
+    if (!this.byHash.has(key) && this.byHash.size >= RECENT_TEXTS) this.byHash.delete(this.byHash.keys().next().value!);
+    this.byHash.set(key, problems);
+    return this;
   }
 }
 const recentChecks = new Map<string, RecentChecks>();
-function contentMemo(client: Pick<ApiClient, 'allowedLinkDomains'>): ContentMemo {
+function contentMemo(client: Pick<ApiClient, 'allowedLinkDomains'>): RecentChecks {
   const key = client.allowedLinkDomains.join(' ');
   let memo = recentChecks.get(key);
   if (!memo) {

@@ -34,7 +34,10 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const LINE_CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Problems of one body, memoised per call site: a bulk Bundle often repeats one text many times. */
-export type ContentMemo = Map<string, ContentProblem[]>;
+export type ContentMemo = {
+  get(content: string): ContentProblem[] | undefined;
+  set(content: string, problems: ContentProblem[]): unknown;
+};
 
 type Result = { ok: true; input: CommunicationInput } | { ok: false; status: 400 | 403; issues: Issue[] };
 

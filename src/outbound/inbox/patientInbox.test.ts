@@ -97,6 +97,41 @@ describe('the patient inbox', () => {
     (await t.deps.db.query<{ status: string }>('SELECT status FROM outbound_messages WHERE id = $1', [id])).rows[0]!
       .status;
 
+  it('pages through messages written together without skipping any', async () => {
+    const { nhsNumber, session } = await person('P9');
+    // One Bundle: its 60 messages share one time, and the first page ends inside them.
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/communication/in-app/FHIR/R4',
+      headers: { authorization: `Bearer ${token}` },
+      payload: {
+        resourceType: 'Bundle',
+        type: 'batch',
+        entry: Array.from({ length: 60 }, (_, i) => ({
+          resource: inAppRequest(nhsNumber, sender.odsCode, { content: `Message ${i}` }),
+          request: { method: 'POST', url: 'CommunicationRequest' },
+        })),
+      },
+    });
+    expect(res.statusCode).toBe(200);
+    const seen: string[] = [];
+    let query = '';
+    for (let page = 0; page < 5; page++) {
+      const listed = await t.app.inject({
+        method: 'GET',
+        url: `/api/patient/messages${query}`,
+        cookies: { [PATIENT_SESSION_COOKIE]: session },
+      });
+      expect(listed.statusCode, listed.body).toBe(200);
+      const body = listed.json<{ messages: { id: string }[]; next: { before: string; beforeId: string } | null }>();
+      seen.push(...body.messages.map((m) => m.id));
+      if (!body.next) break;
+      query = `?before=${encodeURIComponent(body.next.before)}&beforeId=${body.next.beforeId}`;
+    }
+    expect(seen).toHaveLength(60);
+    expect(new Set(seen).size).toBe(60);
+  });
+
   it('marks a message read once, sending the Read receipt once', async () => {
     const me = await person('P9');
     await optInDevice(t.deps, me.nhsNumber);

@@ -44,18 +44,21 @@ type Row = {
 export async function listInbox(
   deps: Pick<Deps, 'db' | 'keyring'>,
   patient: PatientContext,
-  opts: { before?: Date; ip: string | null },
-): Promise<{ messages: InboxMessage[]; unread: number }> {
+  opts: { before?: Date; beforeId?: string; ip: string | null },
+): Promise<{ messages: InboxMessage[]; unread: number; next: { before: string; beforeId: string } | null }> {
   requireP9(patient);
   const { rows } = await deps.db.query<Row>(
     `SELECT m.id, m.resource_enc, m.created_at, m.read_at, o.name AS org_name, c.ods_code
      FROM outbound_messages m
      JOIN api_clients c ON c.id = m.client_id
      JOIN organisations o ON o.id = c.organisation_id
-     WHERE m.patient_id = $1 AND m.channel = 'in_app' AND ($2::timestamptz IS NULL OR m.created_at < $2)
+     WHERE m.patient_id = $1 AND m.channel = 'in_app'
+       AND ($2::timestamptz IS NULL OR m.created_at < $2 OR (m.created_at = $2 AND m.id < $3::uuid))
      ORDER BY m.created_at DESC, m.id DESC
-     LIMIT $3`,
-    [patient.patientId, opts.before ?? null, INBOX_PAGE_SIZE],
+     LIMIT $4`,
+    // Messages written together share their time, so the page ends at a (time, id) pair: with the
+    // time alone, the rest of a Bundle would fall between two pages.
+    [patient.patientId, opts.before ?? null, opts.beforeId ?? null, INBOX_PAGE_SIZE],
   );
   const unread = await deps.db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM outbound_messages WHERE patient_id = $1 AND channel = 'in_app' AND read_at IS NULL`,
@@ -72,7 +75,8 @@ export async function listInbox(
     ip: opts.ip,
     reason: `${messages.length} message(s)`,
   });
-  return { messages, unread: unread.rows[0]!.n };
+  const last = messages.length === INBOX_PAGE_SIZE ? messages[messages.length - 1]! : null;
+  return { messages, unread: unread.rows[0]!.n, next: last ? { before: last.sentAt, beforeId: last.id } : null };
 }
 
 async function toInboxMessage(deps: Pick<Deps, 'keyring'>, r: Row): Promise<InboxMessage> {

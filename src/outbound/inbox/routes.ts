@@ -29,14 +29,32 @@ export async function patientInboxRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         tags,
         security,
-        querystring: Type.Object({ before: Type.Optional(Type.String({ format: 'date-time' })) }, strict),
-        response: { 200: Type.Object({ messages: Type.Array(InboxMessageSchema), unread: Type.Integer() }), ...errors },
+        querystring: Type.Object(
+          {
+            before: Type.Optional(Type.String({ format: 'date-time' })),
+            beforeId: Type.Optional(Type.String({ format: 'uuid' })),
+          },
+          strict,
+        ),
+        response: {
+          200: Type.Object({
+            messages: Type.Array(InboxMessageSchema),
+            unread: Type.Integer(),
+            // The next page's query, when this page is full.
+            next: Type.Union([
+              Type.Object({ before: Type.String({ format: 'date-time' }), beforeId: Type.String({ format: 'uuid' }) }),
+              Type.Null(),
+            ]),
+          }),
+          ...errors,
+        },
       },
     },
     async (request) =>
       listInbox(deps, requirePatient(request), {
         ip: request.ip,
         ...(request.query.before ? { before: new Date(request.query.before) } : {}),
+        ...(request.query.beforeId ? { beforeId: request.query.beforeId } : {}),
       }),
   );
 

@@ -34,7 +34,9 @@ export async function dispatchDuePushes(deps: PushDeps, opts: { limit?: number }
   const claimed = await claim(deps, now, lease, opts.limit ?? 500);
   if (claimed.length === 0) return { claimed: 0, attempted: 0, unnotified: 0, retrying: 0 };
   const jobs = claimed.flatMap((p) => p.devices.map((device) => ({ tag: p.id, device })));
-  const outcomes = await sendToDevices(deps, jobs);
+  // Sends stop starting at half the lease, so the outcomes are recorded while this dispatcher still
+  // holds the rows (a push service that hangs would otherwise let another dispatcher send again).
+  const outcomes = await sendToDevices(deps, jobs, Date.now() + PUSH_LEASE_MS / 2);
   const byPush = new Map<string, SendOutcome[]>();
   const gone: string[] = [];
   jobs.forEach((job, i) => {

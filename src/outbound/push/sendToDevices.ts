@@ -28,6 +28,8 @@ export type SendJob = { tag: string; device: Device };
 export async function sendToDevices(
   deps: Pick<Deps, 'db' | 'keyring' | 'config' | 'now'>,
   jobs: SendJob[],
+  /** Real time (ms) after which no send starts: those left are 'failed', to be tried again later. */
+  deadline = Infinity,
 ): Promise<SendOutcome[]> {
   const keys = await vapidKeys(deps);
   const { vapidSubject, pushAllowLocalEndpoints } = deps.config;
@@ -58,6 +60,7 @@ export async function sendToDevices(
     chunks.push(chunk);
   }
   const sendOne = async (i: number): Promise<SendOutcome> => {
+    if (Date.now() > deadline) return 'failed';
     try {
       const sub = subscriptions[i];
       const body = (await chunks[Math.floor(i / ENCRYPT_CHUNK)]!)[i % ENCRYPT_CHUNK];

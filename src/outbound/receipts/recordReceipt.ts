@@ -19,6 +19,10 @@ export async function recordReceipts(
   at: Date,
 ): Promise<Set<string>> {
   if (receipts.length === 0) return new Set();
+  // Two codes for one message would leave its status to whichever row the UPDATE met last.
+  if (new Set(receipts.map((r) => r.messageId)).size !== receipts.length) {
+    throw new Error('recordReceipts takes each message at most once');
+  }
   const { rows } = await q.query<{ message_id: string }>(
     `WITH m AS (
        SELECT m.id, m.client_id, c.callback_url IS NOT NULL AS wants_callback, t.code, t.reason

@@ -38,7 +38,9 @@ export function sealEach(
     const cipher = createCipheriv('aes-256-gcm', key, iv);
     cipher.setAAD(header);
     const ct = cipher.update(p);
-    cipher.final();
+    // GCM is a stream mode: all the ciphertext comes from update, nothing from final. The buffer
+    // was sized on that, so anything else is a fault to stop on, not to write past.
+    if (ct.length !== p.length || cipher.final().length !== 0) throw new Error('unexpected AES-GCM output length');
     ct.copy(bytes, at + overhead);
     cipher.getAuthTag().copy(bytes, at + header.length + IV_BYTES);
     lengths[i] = overhead + p.length;

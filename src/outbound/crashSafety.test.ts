@@ -1,0 +1,566 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CryptoKey } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enrolPatient } from '../identity/patients.js';
+import { verifyAudit } from '../platform/audit/auditLog.js';
+import { KeyRing } from '../platform/crypto/keyring.js';
+import { loadMasterKeys } from '../platform/crypto/masterKeys.js';
+import { migrate } from '../platform/db/migrate.js';
+import { makeOrganisation, makeStaff } from '../testing/factories.js';
+import { ServerProcess } from '../testing/serverProcess.js';
+import { createTestDatabase, testConfig, type TestDatabase } from '../testing/testDatabase.js';
+import { TOKEN_PATH } from './auth/tokenRoute.js';
+import { CALLBACK_LEASE_MS } from './callbacks/deliverCallbacks.js';
+import { SIGNATURE_HEADER, verifyCallbackSignature } from './callbacks/signature.js';
+import { registerApiClient } from './clients/apiClients.js';
+import { BULK_PATH } from './fhir/bulkRoute.js';
+import { CHANNEL_PATH, SYSTEM } from './fhir/systems.js';
+import { isValidNhsNumber } from './nhsNumber.js';
+import { RECEIPT_REPORT_PATH } from './receipts/receiptReport.js';
+import type { ReceiptTask } from './receipts/taskResource.js';
+import { inAppRequest, rsaKeyPair, signAssertion, tokenForm } from './testSenders.js';
+
+/**
+ * Nothing accepted may be lost. The real server process is killed (SIGKILL) while Bundles and
+ * single sends are in flight and started again on the same database; then every message answered
+ * 201 must be in its patient's inbox exactly once, a client resending everything with the same
+ * request-ids gets 201 for each (the same id for what was answered before) without a second row,
+ * and every receipt of every accepted message is stored, listed in the receipt report and posted
+ * to the client's callback URL. PostgreSQL only: it needs a server process of its own on the
+ * test's database, which the embedded database (one process) cannot share.
+ */
+
+const BUNDLES = 4;
+const BUNDLE_SIZE = 5_000;
+const SINGLE_WORKERS = 6;
+const ENROLLED = 300;
+const UNKNOWN = 60;
+/** Rounds of "send, kill, restart" allowed to reach a kill with answers on one side and cut-offs on the other. */
+const MAX_ROUNDS = 3;
+
+type Answer = { status: number; headers: http.IncomingHttpHeaders; body: string };
+
+/** One HTTP exchange; rejects when the connection fails or closes before the whole answer came. */
+function call(
+  agent: http.Agent,
+  base: URL,
+  method: 'GET' | 'POST',
+  path: string,
+  headers: Record<string, string>,
+  body?: Buffer,
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: base.hostname,
+        port: base.port,
+        method,
+        path,
+        agent,
+        headers: body ? { ...headers, 'content-length': String(body.length) } : headers,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('aborted', () => reject(new Error('answer cut off')));
+        res.on('end', () => {
+          const bytes = Buffer.concat(chunks);
+          const length = res.headers['content-length'];
+          if (!res.complete || (length !== undefined && Number(length) !== bytes.length)) {
+            reject(new Error('answer cut off'));
+            return;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: bytes.toString('utf8') });
+        });
+      },
+    );
+    req.setTimeout(120_000, () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Distinct valid NHS numbers in the 999 test range, consecutive from a random start. */
+function testRangeNhsNumbers(count: number): string[] {
+  const out: string[] = [];
+  for (let k = randomInt(900_000); out.length < count; k++) {
+    const nine = `999${String(k).padStart(6, '0')}`;
+    for (let d = 0; d <= 9; d++) {
+      if (isValidNhsNumber(`${nine}${d}`)) {
+        out.push(`${nine}${d}`);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+type Sent = {
+  requestId: string;
+  nhsNumber: string;
+  /** The message id the first time round answered 201 with; null when it was not answered so. */
+  firstId: string | null;
+  /** The id of the resend's 201. */
+  finalId: string | null;
+};
+type BundleSend = {
+  round: number;
+  body: Buffer;
+  entries: Sent[];
+  outcome: 'answered' | 'refused' | 'cut off' | 'in flight' | 'not sent';
+};
+type SingleSend = Sent & { body: Buffer; outcome: 'answered' | 'refused' | 'cut off' };
+type Delivery = { key: string; signature: string; body: string; at: number };
+
+const onPostgres = process.env.CONFIDE_TEST_DB === 'postgres';
+
+describe.skipIf(!onPostgres)('nothing accepted is lost when the server process is killed', () => {
+  let tdb: TestDatabase;
+  let server: ServerProcess | null = null;
+  let receiver: http.Server | null = null;
+  const deliveries: Delivery[] = [];
+  const masterKey = randomBytes(32).toString('base64');
+  let keyring: KeyRing;
+  let sender: { clientId: string; apiKey: string; kid: string; privateKey: CryptoKey; odsCode: string };
+  let callbackSecret: string;
+  const enrolled = testRangeNhsNumbers(ENROLLED + UNKNOWN);
+  const unknown = enrolled.splice(ENROLLED);
+  const patientOf = new Map<string, string>();
+  const bundles: BundleSend[] = [];
+  const singles: SingleSend[] = [];
+  let lastKillAt = 0;
+
+  const recipientAt = (i: number) =>
+    i % 5 === 4 ? unknown[Math.floor(i / 5) % UNKNOWN]! : enrolled[(i - Math.floor(i / 5)) % ENROLLED]!;
+  const request = (nhsNumber: string, requestId: string, campaignId: string | null) =>
+    inAppRequest(nhsNumber, sender.odsCode, {
+      identifiers: [
+        ...(campaignId !== null ? [{ system: SYSTEM.campaignId, value: campaignId }] : []),
+        { system: SYSTEM.requestId, value: requestId },
+      ],
+    });
+
+  const bearer = async (agent: http.Agent, srv: ServerProcess) => {
+    const assertion = await signAssertion(sender, new URL(TOKEN_PATH, srv.url).toString());
+    const res = await call(
+      agent,
+      srv.url,
+      'POST',
+      TOKEN_PATH,
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      Buffer.from(tokenForm(assertion)),
+    );
+    expect(res.status, res.body).toBe(200);
+    return { authorization: `Bearer ${(JSON.parse(res.body) as { access_token: string }).access_token}` };
+  };
+
+  /** The message id of each entry of a batch-response answered 201; null for the others. */
+  const entryIds = (res: Answer): (string | null)[] => {
+    const bundle = JSON.parse(res.body) as {
+      type: string;
+      entry: { response: { status: string; location?: string } }[];
+    };
+    expect(bundle.type).toBe('batch-response');
+    return bundle.entry.map((e) =>
+      e.response.status === '201 Created'
+        ? /^CommunicationRequest\/([0-9a-f-]{36})$/.exec(e.response.location!)![1]!
+        : null,
+    );
+  };
+  const singleId = (res: Answer) => /\/CommunicationRequest\/([0-9a-f-]{36})$/.exec(String(res.headers.location))![1]!;
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase();
+    await migrate(tdb.db);
+    keyring = new KeyRing(tdb.db, loadMasterKeys({ masterKey, previousMasterKeys: [], dataDir: '/nonexistent' }));
+    // Audit entries written here must verify with the server's key: the same master key's.
+    tdb.db.context.auditKey = await keyring.auditKey();
+    const deps = { db: tdb.db, keyring, now: () => new Date() };
+
+    receiver = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        deliveries.push({
+          key: String(req.headers['idempotency-key']),
+          signature: String(req.headers[SIGNATURE_HEADER]),
+          body: Buffer.concat(chunks).toString('utf8'),
+          at: Date.now(),
+        });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver!.listen(0, '127.0.0.1', resolve));
+    const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/receipts`;
+
+    const org = await makeOrganisation(deps);
+    const admin = await makeStaff(deps, org.id, { isOrgAdmin: true });
+    const kid = 'crash-test';
+    const { privateKey, publicJwk } = await rsaKeyPair(kid);
+    const client = await registerApiClient(
+      { ...deps, config: testConfig({ allowPrivateCallbacks: true }) },
+      { staffId: admin.id, organisationId: org.id, isOrgAdmin: true, roles: new Map(), ip: null },
+      {
+        name: 'Crash test sender',
+        odsCode: org.odsCode,
+        allowedLinkDomains: ['www.nhs.uk'],
+        rateLimitPerMinute: 1_000_000,
+        callbackUrl,
+        jwks: { keys: [{ kty: 'RSA', kid, n: publicJwk.n!, e: publicJwk.e!, alg: 'RS512', use: 'sig' }] },
+      },
+    );
+    sender = { clientId: client.id, apiKey: client.apiKey, kid, privateKey, odsCode: org.odsCode };
+    callbackSecret = client.callbackSecret!;
+    await mapLimit(enrolled, 8, async (nhsNumber) => {
+      patientOf.set(nhsNumber, await enrolPatient(deps, { nhsNumber, identityLevel: 'P9' }));
+    });
+
+    server = await ServerProcess.start({
+      databaseUrl: tdb.url!,
+      masterKey,
+      env: { OUTBOUND_ALLOW_PRIVATE_CALLBACKS: 'true' },
+    });
+  });
+
+  afterAll(async () => {
+    await server?.kill();
+    if (receiver) {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver!.close(resolve));
+    }
+    await tdb?.drop();
+  });
+
+  /**
+   * One round: Bundles (started 250 ms apart, so they are at different stages) and a stream of
+   * single sends. The server is killed once one Bundle has been answered and another, still
+   * unanswered, has a chunk committed: cut off part-way, with rows the client was never told of.
+   * A later round (only when the one before did not catch answered and cut-off Bundles both) also
+   * holds its last Bundle back and sends it just before the kill, so that one is surely cut off.
+   */
+  async function round(n: number, srv: ServerProcess): Promise<{ answered: number; cutOff: number }> {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+    const auth = await bearer(agent, srv);
+    const headers = { ...auth, 'content-type': 'application/fhir+json' };
+    const campaignId = `crash-campaign-${n}`;
+    const mine: BundleSend[] = Array.from({ length: BUNDLES }, (_, b) => {
+      const entries = Array.from({ length: BUNDLE_SIZE }, (_, i) => ({
+        requestId: `bundle-${n}-${b}-${i}`,
+        nhsNumber: recipientAt(b * BUNDLE_SIZE + i),
+        firstId: null,
+        finalId: null,
+      }));
+      const body = Buffer.from(
+        JSON.stringify({
+          resourceType: 'Bundle',
+          type: 'batch',
+          entry: entries.map((e) => ({
+            resource: request(e.nhsNumber, e.requestId, campaignId),
+            request: { method: 'POST', url: 'CommunicationRequest' },
+          })),
+        }),
+      );
+      return { round: n, body, entries, outcome: 'not sent' };
+    });
+    bundles.push(...mine);
+
+    let stopSingles = false;
+    let firstAnswer!: () => void;
+    const answeredOne = new Promise<void>((resolve) => (firstAnswer = resolve));
+    const sendBundle = async (b: BundleSend) => {
+      b.outcome = 'in flight';
+      let res: Answer;
+      try {
+        res = await call(agent, srv.url, 'POST', BULK_PATH, headers, b.body);
+      } catch {
+        b.outcome = 'cut off';
+        return;
+      }
+      if (res.status !== 200) {
+        b.outcome = 'refused';
+        return;
+      }
+      const ids = entryIds(res);
+      expect(ids).toHaveLength(b.entries.length);
+      ids.forEach((id, i) => (b.entries[i]!.firstId = id));
+      b.outcome = 'answered';
+      firstAnswer();
+    };
+    const holdBack = n > 0 ? mine.at(-1)! : null;
+    const staggered = holdBack ? mine.slice(0, -1) : mine;
+    const inFlight = staggered.map(async (b, i) => {
+      await new Promise((r) => setTimeout(r, i * 250));
+      await sendBundle(b);
+    });
+    let k = 0;
+    const singleWorkers = Array.from({ length: SINGLE_WORKERS }, async () => {
+      while (!stopSingles) {
+        const i = k++;
+        const s: SingleSend = {
+          requestId: `single-${n}-${i}`,
+          nhsNumber: recipientAt(i * 7),
+          firstId: null,
+          finalId: null,
+          body: Buffer.from(JSON.stringify(request(recipientAt(i * 7), `single-${n}-${i}`, null))),
+          outcome: 'cut off',
+        };
+        singles.push(s);
+        try {
+          const res = await call(agent, srv.url, 'POST', CHANNEL_PATH.in_app, headers, s.body);
+          if (res.status === 201) {
+            s.firstId = singleId(res);
+            s.outcome = 'answered';
+          } else {
+            s.outcome = 'refused';
+          }
+        } catch {
+          // Cut off: no answer, so unknown to the client whether it was written.
+          break;
+        }
+      }
+    });
+    // The kill: once a Bundle has been answered and another, still unanswered, has rows committed
+    // (cut off part-way through its chunks); or when every Bundle is over, whatever happened.
+    let over = false;
+    const allOver = Promise.all(inFlight).then(() => (over = true));
+    await Promise.race([answeredOne, allOver]);
+    while (!over) {
+      const { rows } = await tdb.db.query<{ b: string }>(
+        `SELECT DISTINCT split_part(request_id, '-', 3) AS b FROM outbound_messages
+         WHERE client_id = $1 AND campaign_id = $2`,
+        [sender.clientId, campaignId],
+      );
+      if (rows.some((r) => mine[Number(r.b)]!.outcome === 'in flight')) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    if (holdBack) {
+      const sending = sendBundle(holdBack);
+      // Long enough for the body to be sent and the entries read; far too short for 5,000 to be written.
+      await new Promise((r) => setTimeout(r, 150));
+      inFlight.push(sending);
+    }
+    stopSingles = true;
+    await srv.kill();
+    lastKillAt = Date.now();
+    await Promise.all([...inFlight, ...singleWorkers]);
+    agent.destroy();
+    const mySingles = singles.filter((s) => s.requestId.startsWith(`single-${n}-`));
+    const { rows: written } = await tdb.db.query<{ b: string; n: number }>(
+      `SELECT split_part(request_id, '-', 3) AS b, count(*)::int AS n FROM outbound_messages
+       WHERE client_id = $1 AND campaign_id = $2 GROUP BY 1`,
+      [sender.clientId, campaignId],
+    );
+    const rowsOf = new Map(written.map((r) => [Number(r.b), r.n]));
+    console.log(
+      `round ${n}: Bundles ${mine.map((b, i) => `${b.outcome} (${rowsOf.get(i) ?? 0} rows)`).join(', ')}; single sends ` +
+        `${mySingles.filter((s) => s.outcome === 'answered').length} answered, ` +
+        `${mySingles.filter((s) => s.outcome === 'refused').length} refused, ` +
+        `${mySingles.filter((s) => s.outcome === 'cut off').length} cut off`,
+    );
+    return {
+      answered: mine.filter((b) => b.outcome === 'answered').length,
+      cutOff: mine.filter((b) => b.outcome === 'cut off').length,
+    };
+  }
+
+  it('kills the server while Bundles and single sends are in flight, with answers before and cut-offs at the kill', async () => {
+    let caught = false;
+    for (let n = 0; n < MAX_ROUNDS && !caught; n++) {
+      const { answered, cutOff } = await round(n, server!);
+      caught = answered >= 1 && cutOff >= 1;
+      server = await server!.restart();
+    }
+    expect(bundles.some((b) => b.outcome === 'answered')).toBe(true);
+    expect(bundles.some((b) => b.outcome === 'cut off')).toBe(true);
+    expect(caught).toBe(true);
+  }, 120_000);
+
+  const allSent = (): Sent[] => [...bundles.flatMap((b) => b.entries), ...singles];
+
+  it('after the restart, every message answered 201 is in its patient inbox exactly once', async () => {
+    const { rows } = await tdb.db.query<{
+      id: string;
+      request_id: string | null;
+      patient_id: string | null;
+      status: string;
+    }>('SELECT id, request_id, patient_id, status FROM outbound_messages WHERE client_id = $1', [sender.clientId]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const byRequestId = new Map<string, number>();
+    for (const r of rows)
+      byRequestId.set(r.request_id ?? '(none)', (byRequestId.get(r.request_id ?? '(none)') ?? 0) + 1);
+    const sent = allSent();
+    const sentRequestIds = new Set(sent.map((s) => s.requestId));
+    // Every row is one of ours, once per request-id.
+    expect([...byRequestId].filter(([requestId, count]) => count !== 1 || !sentRequestIds.has(requestId))).toEqual([]);
+
+    const answered = sent.filter((s) => s.firstId !== null);
+    const missing = answered.filter((s) => !byId.has(s.firstId!));
+    expect(missing.map((s) => s.requestId)).toEqual([]);
+    const wrong = answered.filter((s) => {
+      const row = byId.get(s.firstId!)!;
+      const patient = patientOf.get(s.nhsNumber) ?? null;
+      return (
+        row.request_id !== s.requestId ||
+        row.patient_id !== patient ||
+        (patient === null) !== (row.status === 'Rejected')
+      );
+    });
+    expect(wrong.map((s) => s.requestId)).toEqual([]);
+
+    // The inbox's own condition (patientInbox.listInbox): the patient's in-app messages of a known sender.
+    const inbox = await tdb.db.query<{ id: string; patient_id: string }>(
+      `SELECT m.id, m.patient_id FROM outbound_messages m
+       JOIN api_clients c ON c.id = m.client_id
+       JOIN organisations o ON o.id = c.organisation_id
+       WHERE m.patient_id = ANY($1::uuid[]) AND m.channel = 'in_app'`,
+      [[...patientOf.values()]],
+    );
+    const inInbox = new Map(inbox.rows.map((r) => [r.id, r.patient_id]));
+    const notInInbox = answered.filter(
+      (s) => patientOf.has(s.nhsNumber) && inInbox.get(s.firstId!) !== patientOf.get(s.nhsNumber),
+    );
+    expect(notInInbox.map((s) => s.requestId)).toEqual([]);
+
+    const unanswered = sent.filter((s) => s.firstId === null);
+    const writtenAnyway = unanswered.filter((s) => byRequestId.has(s.requestId)).length;
+    console.log(
+      `after the restart: ${answered.length} answered 201, all present; ${unanswered.length} not answered, ` +
+        `of which ${writtenAnyway} were committed before the kill`,
+    );
+    expect(answered.length).toBeGreaterThan(0);
+  });
+
+  it('a client resending everything with the same request-ids gets 201 for each, and no second row', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+    const headers = { ...(await bearer(agent, server!)), 'content-type': 'application/fhir+json' };
+    await mapLimit(bundles, 2, async (b) => {
+      const res = await call(agent, server!.url, 'POST', BULK_PATH, headers, b.body);
+      expect(res.status, res.body.slice(0, 500)).toBe(200);
+      entryIds(res).forEach((id, i) => (b.entries[i]!.finalId = id));
+    });
+    await mapLimit(singles, 16, async (s) => {
+      const res = await call(agent, server!.url, 'POST', CHANNEL_PATH.in_app, headers, s.body);
+      expect(res.status, res.body.slice(0, 500)).toBe(201);
+      s.finalId = singleId(res);
+    });
+    agent.destroy();
+
+    const sent = allSent();
+    expect(sent.filter((s) => s.finalId === null).map((s) => s.requestId)).toEqual([]);
+    expect(sent.filter((s) => s.firstId !== null && s.finalId !== s.firstId).map((s) => s.requestId)).toEqual([]);
+    const { rows } = await tdb.db.query<{ id: string; request_id: string }>(
+      'SELECT id, request_id FROM outbound_messages WHERE client_id = $1',
+      [sender.clientId],
+    );
+    expect(rows).toHaveLength(sent.length);
+    const idOf = new Map(rows.map((r) => [r.request_id, r.id]));
+    expect(sent.filter((s) => idOf.get(s.requestId) !== s.finalId).map((s) => s.requestId)).toEqual([]);
+  }, 120_000);
+
+  it('the audit log is intact after the crash', async () => {
+    const result = await verifyAudit(tdb.db, await keyring.auditKey());
+    expect(result).toMatchObject({ ok: true });
+  }, 60_000);
+
+  it('every receipt of every accepted message is stored, reported and posted to the callback URL', async () => {
+    const sent = allSent();
+    const messageOf = new Map(sent.map((s) => [s.finalId!, s]));
+    const { rows: receipts } = await tdb.db.query<{ id: string; message_id: string; code: string; day: string }>(
+      `SELECT id, message_id, code, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day
+       FROM outbound_receipts WHERE client_id = $1`,
+      [sender.clientId],
+    );
+    // Stored: Delivered and Unnotified (no device) for an enrolled patient, Rejected otherwise; each once.
+    const codes = new Map<string, string[]>();
+    for (const r of receipts) codes.set(r.message_id, [...(codes.get(r.message_id) ?? []), r.code]);
+    const badReceipts = sent.filter((s) => {
+      const expected = patientOf.has(s.nhsNumber) ? ['Delivered', 'Unnotified'] : ['Rejected'];
+      return JSON.stringify((codes.get(s.finalId!) ?? []).sort()) !== JSON.stringify(expected);
+    });
+    expect(badReceipts.map((s) => `${s.requestId}: ${(codes.get(s.finalId!) ?? []).join(',')}`)).toEqual([]);
+    expect(receipts.filter((r) => !messageOf.has(r.message_id))).toEqual([]);
+    const receiptIds = new Set(receipts.map((r) => r.id));
+
+    // Reported: every receipt once in the receipt report, paged through day by day.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+    const auth = await bearer(agent, server!);
+    const reported = new Map<string, ReceiptTask>();
+    let pages = 0;
+    for (const day of new Set(receipts.map((r) => r.day))) {
+      for (let page = 1; ; page++) {
+        const res = await call(agent, server!.url, 'GET', `${RECEIPT_REPORT_PATH}?day=${day}&page=${page}`, auth);
+        expect(res.status, res.body.slice(0, 500)).toBe(200);
+        pages++;
+        const bundle = JSON.parse(res.body) as { entry: { resource: ReceiptTask }[]; link: { relation: string }[] };
+        for (const { resource } of bundle.entry) {
+          expect(reported.has(resource.id)).toBe(false);
+          reported.set(resource.id, resource);
+        }
+        if (!bundle.link.some((l) => l.relation === 'next')) break;
+      }
+    }
+    agent.destroy();
+    expect(reported.size).toBe(receiptIds.size);
+    expect([...receiptIds].filter((id) => !reported.has(id))).toEqual([]);
+    const communicationId = (t: ReceiptTask) => t.identifier.find((i) => i.system === SYSTEM.communicationId)?.value;
+    const requestIdOf = (t: ReceiptTask) => t.identifier.find((i) => i.system === SYSTEM.requestId)?.value;
+    expect(
+      [...reported.values()].filter((t) => messageOf.get(communicationId(t)!)?.requestId !== requestIdOf(t)),
+    ).toEqual([]);
+
+    // Posted: callbacks are due at once and retried; one claimed by the killed process comes back
+    // when its lease ends, so the wait is bounded from the last kill, past the lease.
+    const deadline = Math.max(Date.now() + 30_000, lastKillAt + CALLBACK_LEASE_MS + 60_000);
+    const seen = new Set<string>();
+    const notPosted = () => {
+      for (const d of deliveries) seen.add(d.key);
+      return [...receiptIds].filter((id) => !seen.has(id));
+    };
+    while (Date.now() < deadline && notPosted().length > 0) await new Promise((r) => setTimeout(r, 500));
+    const { rows: callbackRows } = await tdb.db.query<{
+      rows: number;
+      pending: number;
+      given_up: number;
+      retried: number;
+    }>(
+      `SELECT count(*)::int AS rows, count(*) FILTER (WHERE delivered_at IS NULL)::int AS pending,
+         count(*) FILTER (WHERE given_up_at IS NOT NULL)::int AS given_up,
+         count(*) FILTER (WHERE attempts > 1)::int AS retried
+       FROM outbound_callbacks WHERE client_id = $1`,
+      [sender.clientId],
+    );
+    const never = notPosted();
+    expect(never, `${never.length} receipts never posted; ${JSON.stringify(callbackRows[0])}`).toEqual([]);
+    expect(callbackRows[0]).toMatchObject({ rows: receiptIds.size, given_up: 0 });
+    // Each post is signed, keyed by its receipt's id, and is that receipt; a repeat is the same receipt again.
+    const now = new Date();
+    const bodyOf = new Map<string, string>();
+    const bad: string[] = [];
+    for (const d of deliveries) {
+      const task = JSON.parse(d.body) as ReceiptTask;
+      if (!verifyCallbackSignature(callbackSecret, d.body, d.signature, now, 3_600)) bad.push(`${d.key}: signature`);
+      if (task.id !== d.key || !receiptIds.has(d.key)) bad.push(`${d.key}: not the receipt ${task.id}`);
+      if (JSON.stringify(task) !== JSON.stringify(reported.get(d.key))) bad.push(`${d.key}: differs from the report`);
+      if (bodyOf.has(d.key) && bodyOf.get(d.key) !== d.body) bad.push(`${d.key}: repeated with another body`);
+      bodyOf.set(d.key, d.body);
+    }
+    expect(bad.slice(0, 20)).toEqual([]);
+    console.log(
+      `receipts: ${receiptIds.size} stored, ${reported.size} reported on ${pages} pages, ` +
+        `${seen.size} posted (${deliveries.length - seen.size} posted again after the kill), ` +
+        `the last ${((deliveries.at(-1)!.at - lastKillAt) / 1000).toFixed(1)} s after the kill; ` +
+        `${callbackRows[0]!.retried} callbacks claimed more than once`,
+    );
+  }, 200_000);
+});
