@@ -43,10 +43,10 @@ export async function deliverDueCallbacks(
   const now = deps.now();
   const { rows: claimed } = await deps.db.query<{ receipt_id: string }>(
     `UPDATE outbound_callbacks SET attempts = attempts + 1, next_attempt_at = $2
-     WHERE receipt_id IN (
+     WHERE receipt_id = ANY (ARRAY(
        SELECT receipt_id FROM outbound_callbacks
        WHERE delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= $1
-       ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+       ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED))
      RETURNING receipt_id`,
     [now, new Date(now.getTime() + CALLBACK_LEASE_MS), opts.limit ?? 200],
   );

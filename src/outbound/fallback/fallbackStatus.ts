@@ -50,9 +50,9 @@ export function nextStatusCheck(sentAt: Date, now: Date, status: string): Date |
  * size), through the partial index outbound_fallbacks_status_check.
  */
 export const STATUS_CLAIM_SQL = `UPDATE outbound_fallbacks SET status_check_at = $2
-  WHERE message_id IN (
+  WHERE message_id = ANY (ARRAY(
     SELECT message_id FROM outbound_fallbacks WHERE status_check_at <= $1
-    ORDER BY status_check_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+    ORDER BY status_check_at LIMIT $3 FOR UPDATE SKIP LOCKED))
   RETURNING message_id, notify_id, notify_status, sent_at`;
 
 type Due = { message_id: string; notify_id: string | null; notify_status: string | null; sent_at: Date | null };

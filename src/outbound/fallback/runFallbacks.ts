@@ -70,9 +70,9 @@ export async function runFallbacks(
   const fresh = await deps.db.query<Claim>(FALLBACK_SCAN_SQL, [now, NOT_NOTIFIED_S, UNREAD_S, limit]);
   const stale = await deps.db.query<Claim>(
     `UPDATE outbound_fallbacks SET claimed_at = $1, attempts = attempts + 1
-     WHERE message_id IN (
+     WHERE message_id = ANY (ARRAY(
        SELECT message_id FROM outbound_fallbacks WHERE state = 'claimed' AND claimed_at < $2
-       ORDER BY claimed_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+       ORDER BY claimed_at LIMIT $3 FOR UPDATE SKIP LOCKED))
      RETURNING message_id, reason, attempts`,
     [now, new Date(now.getTime() - FALLBACK_LEASE_MS), limit],
   );

@@ -58,9 +58,11 @@ async function claim(deps: PushDeps, now: Date, lease: Date, limit: number): Pro
   }>(
     `WITH c AS (
        UPDATE outbound_pushes SET attempts = attempts + 1, due_at = $2
-       WHERE id IN (
+       -- ARRAY(…) runs the locking pick exactly once, whatever the plan: as a semi-join (IN) it
+       -- could be run again for every row scanned, locking and skipping its way through the queue.
+       WHERE id = ANY (ARRAY(
          SELECT id FROM outbound_pushes WHERE state = 'due' AND due_at <= $1
-         ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+         ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED))
        RETURNING id, message_id, patient_id, attempts)
      SELECT c.id, c.message_id, c.attempts, s.id AS device_id, s.subscription_enc
      FROM c LEFT JOIN push_subscriptions s ON s.patient_id = c.patient_id`,
