@@ -224,6 +224,31 @@ describe('the patient inbox', () => {
       assert(dialogs.length === 0, `A dialog opened: ${dialogs.join('; ')}`);
     }));
 
+  it('shows older messages page by page, and opens one from an older page', () =>
+    inScenario(e2e, 'patient-inbox-older', async (s) => {
+      const sending = await makeSending(e2e);
+      const person = await makePerson(e2e, 'P9');
+      // 55 messages: a first page of 50, then the 5 oldest.
+      for (let i = 0; i < 55; i++) await sendInApp(e2e, sending, person.nhsNumber, `Reminder number ${i}.`);
+      const phone = await s.phone();
+      await phone.goto('/inbox');
+      await signInWithNhsLogin(phone, e2e, person);
+      await see(phone.getByRole('heading', { level: 1, name: 'Your messages (55 unread)' }), 'the inbox');
+      const cards = phone.locator('.app-inbox__item');
+      assert((await cards.count()) === 50, `The first page shows ${await cards.count()} messages, not 50`);
+      const more = phone.getByRole('button', { name: 'Show older messages' });
+      await see(more, 'the button for older messages');
+      await s.axe(phone, 'inbox with older messages to show');
+      await more.click();
+      await phone.waitForFunction(() => document.querySelectorAll('.app-inbox__item').length === 55);
+      assert((await more.count()) === 0, 'No button once the oldest message is shown');
+      const hrefs = await cards.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+      assert(new Set(hrefs).size === 55, 'Each message is shown once');
+      // The oldest message, from the second page, opens like any other.
+      await cards.last().locator('a').click();
+      await see(phone.locator('.app-message-body', { hasText: 'Reminder number 0.' }), 'the oldest message');
+    }));
+
   it('someone signed in below P9 is told their messages appear once their identity is verified', () =>
     inScenario(e2e, 'patient-inbox-p5', async (s) => {
       const person = await makePerson(e2e, 'P5');

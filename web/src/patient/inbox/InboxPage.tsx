@@ -1,8 +1,10 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { isApiError } from '../../shared/api/http.js';
 import type { PatientInbox } from '../../shared/api/types.js';
 import { usePageTitle } from '../../shared/layout/usePageTitle.js';
 import { useNow } from '../../shared/time/useNow.js';
 import { INBOX_AREA } from './area.js';
+import { getInbox, inboxKeys, withOlder } from './inboxApi.js';
 import { MessageCard } from './MessageCard.js';
 import { DeviceNotificationsControl } from './notifications/DeviceNotificationsControl.js';
 import { NotVerified } from './NotVerified.js';
@@ -30,6 +32,13 @@ function InboxLoader() {
 
 function MessageList({ inbox }: { inbox: PatientInbox }) {
   const now = useNow();
+  const queryClient = useQueryClient();
+  const older = useMutation({
+    mutationFn: () => getInbox(undefined, inbox.next),
+    // Kept in the inbox's own cache, so opening an older message finds it like a newer one.
+    onSuccess: (page) =>
+      queryClient.setQueryData<PatientInbox>(inboxKeys.messages, (shown) => shown && withOlder(shown, page)),
+  });
   const heading = inbox.unread > 0 ? `Your messages (${inbox.unread} unread)` : 'Your messages';
   usePageTitle(heading, INBOX_AREA);
   return (
@@ -43,6 +52,21 @@ function MessageList({ inbox }: { inbox: PatientInbox }) {
             <MessageCard key={m.id} message={m} now={now} />
           ))}
         </ul>
+      )}
+      {older.isError && (
+        <p className="nhsuk-error-message" role="alert">
+          We could not load your older messages. Try again.
+        </p>
+      )}
+      {inbox.next && (
+        <button
+          type="button"
+          className="nhsuk-button nhsuk-button--secondary"
+          disabled={older.isPending}
+          onClick={() => older.mutate()}
+        >
+          {older.isPending ? 'Loading older messages…' : 'Show older messages'}
+        </button>
       )}
       <DeviceNotificationsControl />
     </>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InboxMessage } from '../../shared/api/types.js';
-import { withRead } from './inboxApi.js';
+import { withOlder, withRead } from './inboxApi.js';
 
 const message = (id: string, read: boolean): InboxMessage => ({
   id,
@@ -12,7 +12,7 @@ const message = (id: string, read: boolean): InboxMessage => ({
 
 describe('withRead', () => {
   it('marks one unread message read and counts one fewer unread', () => {
-    const inbox = { messages: [message('a', false), message('b', false)], unread: 2 };
+    const inbox = { messages: [message('a', false), message('b', false)], unread: 2, next: null };
     const after = withRead(inbox, 'a');
     expect(after.messages.map((m) => m.read)).toEqual([true, false]);
     expect(after.unread).toBe(1);
@@ -20,8 +20,23 @@ describe('withRead', () => {
   });
 
   it('changes nothing for a message already read or not in the list', () => {
-    const inbox = { messages: [message('a', true)], unread: 3 };
+    const inbox = { messages: [message('a', true)], unread: 3, next: null };
     expect(withRead(inbox, 'a')).toBe(inbox);
     expect(withRead(inbox, 'zzz')).toBe(inbox);
+  });
+});
+
+describe('withOlder', () => {
+  it('adds the older page after the messages shown, once each, and takes its cursor and unread count', () => {
+    const first = {
+      messages: [message('c', false), message('b', true)],
+      unread: 1,
+      next: { before: 't', beforeId: 'b' },
+    };
+    const older = { messages: [message('b', true), message('a', false)], unread: 2, next: null };
+    const after = withOlder(first, older);
+    expect(after.messages.map((m) => m.id)).toEqual(['c', 'b', 'a']);
+    expect(after.next).toBeNull();
+    expect(after.unread).toBe(2);
   });
 });

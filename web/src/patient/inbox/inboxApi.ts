@@ -12,7 +12,23 @@ export const SIGN_IN_HREF = '/api/patient/sign-in';
 
 export const getPatientMe = (signal?: AbortSignal) => apiRequest<PatientMe>('/api/patient/me', { signal });
 
-export const getInbox = (signal?: AbortSignal) => apiRequest<PatientInbox>('/api/patient/messages', { signal });
+export const getInbox = (signal?: AbortSignal, after?: PatientInbox['next']) =>
+  apiRequest<PatientInbox>(
+    after
+      ? `/api/patient/messages?${new URLSearchParams({ before: after.before, beforeId: after.beforeId }).toString()}`
+      : '/api/patient/messages',
+    { signal },
+  );
+
+/** The inbox shown so far with the next (older) page after it; a message already shown stays once. */
+export function withOlder(inbox: PatientInbox, older: PatientInbox): PatientInbox {
+  const shown = new Set(inbox.messages.map((m) => m.id));
+  return {
+    messages: [...inbox.messages, ...older.messages.filter((m) => !shown.has(m.id))],
+    unread: older.unread,
+    next: older.next,
+  };
+}
 
 export const markMessageRead = (id: string) =>
   apiRequest<{ id: string; read: true }>(`/api/patient/messages/${encodeURIComponent(id)}/read`, { method: 'POST' });
@@ -34,6 +50,7 @@ export function withRead(inbox: PatientInbox, id: string): PatientInbox {
   const target = inbox.messages.find((m) => m.id === id);
   if (!target || target.read) return inbox;
   return {
+    ...inbox,
     messages: inbox.messages.map((m) => (m.id === id ? { ...m, read: true } : m)),
     unread: Math.max(0, inbox.unread - 1),
   };

@@ -135,4 +135,9 @@ export type InboxMessage = {
   read: boolean;
 };
 
-export type PatientInbox = { messages: InboxMessage[]; unread: number };
+/** `next`: the query for the page after this one (older messages), when there is one. */
+export type PatientInbox = {
+  messages: InboxMessage[];
+  unread: number;
+  next: { before: string; beforeId: string } | null;
+};
