@@ -12,10 +12,10 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { BULK_CHUNK, chunkStatement, type ChunkRows } from '../../src/outbound/bulk.js';
-import { communicationResource } from '../../src/outbound/fhir/communicationResource.js';
+import { chunkStatement } from '../../src/outbound/bulk.js';
 import { sealSubscription } from '../../src/outbound/push/subscriptions.js';
 import { startPushService } from '../../src/testing/pushService.js';
+import { buildChunkRows } from './chunkRows.js';
 import { snapshot, type Snapshot } from './cpuWindow.js';
 import { mapLimit } from './http.js';
 import { enrolPatients, type BenchDeps, type Sender } from './outboundSeed.js';
@@ -102,38 +102,6 @@ async function subscribeDevices(
   }
 }
 
-/** Every chunk's values, built as the rawInsert floor (and the server) builds them. */
-async function buildChunks(o: PushOptions): Promise<ChunkRows[]> {
-  const { keyring } = o.deps;
-  const seal = await keyring.batchSealer(o.sender.organisationId);
-  const chunks: ChunkRows[] = [];
-  for (let i = 0; i < o.nhsNumbers.length; i += BULK_CHUNK) {
-    const part = o.nhsNumbers.slice(i, i + BULK_CHUNK);
-    const ids = part.map(() => randomUUID());
-    const inputs = part.map((nhsNumber, k) => ({
-      channel: 'in_app' as const,
-      nhsNumber,
-      odsCode: o.sender.odsCode,
-      content: o.content,
-      notification: null,
-      campaignId: o.campaignId,
-      requestId: `push-${o.runTag}-${i + k}`,
-    }));
-    chunks.push({
-      ids,
-      nhsHmacs: await Promise.all(inputs.map((input) => keyring.lookupHmac(input.nhsNumber))),
-      requestIds: inputs.map((input) => input.requestId),
-      requestHmacs: await Promise.all(
-        inputs.map((input) => keyring.lookupHmac(`outbound-request:${JSON.stringify(input)}`)),
-      ),
-      campaignIds: inputs.map((input) => input.campaignId),
-      sealed: seal(inputs.map((input, k) => Buffer.from(JSON.stringify(communicationResource(ids[k]!, input))))),
-      fallback: inputs.map(() => null),
-    });
-  }
-  return chunks;
-}
-
 export async function runPushPhase(o: PushOptions): Promise<{
   result: PushResult;
   window: { start: Snapshot; end: Snapshot };
@@ -147,7 +115,13 @@ export async function runPushPhase(o: PushOptions): Promise<{
   try {
     await enrolPatients(o.deps, o.nhsNumbers);
     await subscribeDevices(o, () => service.newDevice());
-    const chunks = await buildChunks(o);
+    const { chunks } = await buildChunkRows(
+      o.deps,
+      o.sender,
+      o.nhsNumbers.map((nhsNumber, i) => ({ nhsNumber, requestId: `push-${o.runTag}-${i}` })),
+      o.content,
+      o.campaignId,
+    );
     const messageIds = chunks.flatMap((chunk) => chunk.ids);
     await o.settle();
     const setupS = (performance.now() - tSetup) / 1000;

@@ -9,9 +9,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { BULK_CHUNK, chunkStatement, type ChunkRows } from '../../src/outbound/bulk.js';
+import { chunkStatement, type ChunkRows } from '../../src/outbound/bulk.js';
 import type { ApiClient } from '../../src/outbound/clients/apiClients.js';
-import { communicationResource } from '../../src/outbound/fhir/communicationResource.js';
+import { buildChunkRows } from './chunkRows.js';
 import { snapshot, type Snapshot } from './cpuWindow.js';
 import { mapLimit } from './http.js';
 import type { BenchDeps, Sender } from './outboundSeed.js';
@@ -36,44 +36,18 @@ export type RawInsertResult = {
   resourceEncBytes: number;
 };
 
-/** Every chunk's values, built as the server builds them. */
+/** Every chunk's values, Bundle by Bundle, built as the server builds them. */
 async function buildChunks(o: RawInsertOptions): Promise<{ chunks: ChunkRows[][]; meanSealedBytes: number }> {
-  const { keyring } = o.deps;
-  const seal = await keyring.batchSealer(o.sender.organisationId);
   let sealedBytes = 0;
   let count = 0;
   const chunks: ChunkRows[][] = [];
   for (const bundle of o.bundles) {
-    const perBundle: ChunkRows[] = [];
-    for (let i = 0; i < bundle.length; i += BULK_CHUNK) {
-      const part = bundle.slice(i, i + BULK_CHUNK);
-      const ids = part.map(() => randomUUID());
-      const inputs = part.map((e) => ({
-        channel: 'in_app' as const,
-        nhsNumber: e.nhsNumber,
-        odsCode: o.sender.odsCode,
-        content: o.content,
-        notification: null,
-        campaignId: o.campaignId,
-        // Request-ids of its own: the bulk phase's are taken, and would be skipped as repeats.
-        requestId: `raw-${e.requestId}`,
-      }));
-      const sealed = seal(inputs.map((input, k) => Buffer.from(JSON.stringify(communicationResource(ids[k]!, input)))));
-      sealedBytes += sealed.bytes.length;
-      count += part.length;
-      perBundle.push({
-        ids,
-        nhsHmacs: await Promise.all(inputs.map((input) => keyring.lookupHmac(input.nhsNumber))),
-        requestIds: inputs.map((input) => input.requestId),
-        requestHmacs: await Promise.all(
-          inputs.map((input) => keyring.lookupHmac(`outbound-request:${JSON.stringify(input)}`)),
-        ),
-        campaignIds: inputs.map((input) => input.campaignId),
-        sealed,
-        fallback: inputs.map(() => null),
-      });
-    }
-    chunks.push(perBundle);
+    // Request-ids of their own: the bulk phase's are taken, and would be skipped as repeats.
+    const messages = bundle.map((e) => ({ nhsNumber: e.nhsNumber, requestId: `raw-${e.requestId}` }));
+    const built = await buildChunkRows(o.deps, o.sender, messages, o.content, o.campaignId);
+    chunks.push(built.chunks);
+    sealedBytes += built.sealedBytes;
+    count += messages.length;
   }
   return { chunks, meanSealedBytes: count > 0 ? Math.round(sealedBytes / count) : 0 };
 }

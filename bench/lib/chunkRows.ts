@@ -1,0 +1,50 @@
+/**
+ * The values of the server's chunk statement (`chunkStatement` in src/outbound/bulk.ts) for
+ * messages written straight to the database, built as the server builds them: real lookup and
+ * request HMACs, and resources sealed with the organisation's key. Used by the phases that write
+ * rows without the API (the rawInsert floor, and the push phase's messages).
+ */
+import { randomUUID } from 'node:crypto';
+import { BULK_CHUNK, type ChunkRows } from '../../src/outbound/bulk.js';
+import { communicationResource } from '../../src/outbound/fhir/communicationResource.js';
+import type { BenchDeps, Sender } from './outboundSeed.js';
+
+export async function buildChunkRows(
+  deps: BenchDeps,
+  sender: Sender,
+  messages: readonly { nhsNumber: string; requestId: string }[],
+  content: string,
+  campaignId: string,
+): Promise<{ chunks: ChunkRows[]; sealedBytes: number }> {
+  const { keyring } = deps;
+  const seal = await keyring.batchSealer(sender.organisationId);
+  const chunks: ChunkRows[] = [];
+  let sealedBytes = 0;
+  for (let i = 0; i < messages.length; i += BULK_CHUNK) {
+    const part = messages.slice(i, i + BULK_CHUNK);
+    const ids = part.map(() => randomUUID());
+    const inputs = part.map((m) => ({
+      channel: 'in_app' as const,
+      nhsNumber: m.nhsNumber,
+      odsCode: sender.odsCode,
+      content,
+      notification: null,
+      campaignId,
+      requestId: m.requestId,
+    }));
+    const sealed = seal(inputs.map((input, k) => Buffer.from(JSON.stringify(communicationResource(ids[k]!, input)))));
+    sealedBytes += sealed.bytes.length;
+    chunks.push({
+      ids,
+      nhsHmacs: await Promise.all(inputs.map((input) => keyring.lookupHmac(input.nhsNumber))),
+      requestIds: inputs.map((input) => input.requestId),
+      requestHmacs: await Promise.all(
+        inputs.map((input) => keyring.lookupHmac(`outbound-request:${JSON.stringify(input)}`)),
+      ),
+      campaignIds: inputs.map((input) => input.campaignId),
+      sealed,
+      fallback: inputs.map(() => null),
+    });
+  }
+  return { chunks, sealedBytes };
+}
