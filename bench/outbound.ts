@@ -12,7 +12,7 @@ import { runBulkPhase, bulkEntries, type BulkResult } from './lib/bulkPhase.js';
 import { Cleanups, runBench } from './lib/cleanups.js';
 import { cpuBetween, type CpuFigures, type Snapshot } from './lib/cpuWindow.js';
 import { keepAliveAgent } from './lib/http.js';
-import { testRangeNhsNumbers } from './lib/nhsNumbers.js';
+import { testRangeNhsNumbers } from '../src/testing/nhsNumbers.js';
 import { accessToken, CONTENT } from './lib/outboundApi.js';
 import { enrolPatients, openBenchDeps, seedSender, settleDatabase } from './lib/outboundSeed.js';
 import { RssSampler } from './lib/proc.js';

@@ -69,19 +69,7 @@ export function request(
   });
 }
 
-/** Runs fn over items with at most `limit` in flight; the first rejection rejects the whole. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>) {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
+export { mapLimit } from '../../src/testing/mapLimit.js';
 
 /**
  * POST a body that is already serialised, so a benchmark can build its bodies before the clock

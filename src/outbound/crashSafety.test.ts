@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CryptoKey } from 'jose';
@@ -9,6 +9,8 @@ import { KeyRing } from '../platform/crypto/keyring.js';
 import { loadMasterKeys } from '../platform/crypto/masterKeys.js';
 import { migrate } from '../platform/db/migrate.js';
 import { makeOrganisation, makeStaff } from '../testing/factories.js';
+import { mapLimit } from '../testing/mapLimit.js';
+import { testRangeNhsNumbers } from '../testing/nhsNumbers.js';
 import { ServerProcess } from '../testing/serverProcess.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../testing/testDatabase.js';
 import { TOKEN_PATH } from './auth/tokenRoute.js';
@@ -17,7 +19,6 @@ import { SIGNATURE_HEADER, verifyCallbackSignature } from './callbacks/signature
 import { registerApiClient } from './clients/apiClients.js';
 import { BULK_PATH } from './fhir/bulkRoute.js';
 import { CHANNEL_PATH, SYSTEM } from './fhir/systems.js';
-import { isValidNhsNumber } from './nhsNumber.js';
 import { RECEIPT_REPORT_PATH } from './receipts/receiptReport.js';
 import type { ReceiptTask } from './receipts/taskResource.js';
 import { inAppRequest, rsaKeyPair, signAssertion, tokenForm } from './testSenders.js';
@@ -81,29 +82,6 @@ function call(
     req.on('error', reject);
     req.end(body);
   });
-}
-
-async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
-/** Distinct valid NHS numbers in the 999 test range, consecutive from a random start. */
-function testRangeNhsNumbers(count: number): string[] {
-  const out: string[] = [];
-  for (let k = randomInt(900_000); out.length < count; k++) {
-    const nine = `999${String(k).padStart(6, '0')}`;
-    for (let d = 0; d <= 9; d++) {
-      if (isValidNhsNumber(`${nine}${d}`)) {
-        out.push(`${nine}${d}`);
-        break;
-      }
-    }
-  }
-  return out;
 }
 
 type Sent = {
