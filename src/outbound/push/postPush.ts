@@ -1,21 +1,27 @@
-import http from 'node:http';
-import https from 'node:https';
 import { isIP } from 'node:net';
+import { Agent } from 'undici';
 import { guardedLookup, isPublicAddress } from '../callbacks/addressGuard.js';
 
 const TIMEOUT_MS = 10_000;
-/** Sockets kept open per push service: as many as dispatch has sends in flight. */
+/** Connections kept per push service: as many as dispatch has sends in flight. */
 export const MAX_SOCKETS = 64;
 
-type Agents = { http: http.Agent; https: https.Agent };
-const agents = new Map<boolean, Agents>();
+const agents = new Map<boolean, Agent>();
 
-/** Kept-alive connections to the push services, each checked by the address guard when opened. */
-function agentsFor(allowLocal: boolean): Agents {
+/**
+ * Kept-alive connections to the push services, each checked by the address guard when opened.
+ * undici rather than node:http: measured here, node:http's client spent about 100 µs of CPU on
+ * each push request and undici about 43, and the dispatcher's main thread is mostly that work.
+ */
+function agentFor(allowLocal: boolean): Agent {
   let found = agents.get(allowLocal);
   if (!found) {
-    const options = { keepAlive: true, maxSockets: MAX_SOCKETS, lookup: guardedLookup({ allowPrivate: allowLocal }) };
-    found = { http: new http.Agent(options), https: new https.Agent(options) };
+    found = new Agent({
+      connections: MAX_SOCKETS,
+      connect: { lookup: guardedLookup({ allowPrivate: allowLocal }), timeout: TIMEOUT_MS },
+      headersTimeout: TIMEOUT_MS,
+      bodyTimeout: TIMEOUT_MS,
+    });
     agents.set(allowLocal, found);
   }
   return found;
@@ -25,9 +31,9 @@ function agentsFor(allowLocal: boolean): Agents {
  * POSTs one push request and resolves with the push service's status, or null when there was no
  * answer (network error, timeout, or an address the guard refused). Redirects are not followed.
  */
-export function postPush(
+export async function postPush(
   endpoint: string,
-  headers: Record<string, string | number>,
+  headers: Record<string, string>,
   body: Uint8Array,
   allowLocal: boolean,
 ): Promise<number | null> {
@@ -35,27 +41,25 @@ export function postPush(
   try {
     target = new URL(endpoint);
   } catch {
-    return Promise.resolve(null);
+    return null;
   }
   const secure = target.protocol === 'https:';
-  if (!secure && !(allowLocal && target.protocol === 'http:')) return Promise.resolve(null);
+  if (!secure && !(allowLocal && target.protocol === 'http:')) return null;
   // An address literal never reaches the lookup, so the guard is applied to it here.
   const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
-  if (!allowLocal && isIP(host) !== 0 && !isPublicAddress(host)) return Promise.resolve(null);
-  const pool = agentsFor(allowLocal);
-  return new Promise((resolve) => {
-    const req = (secure ? https : http).request(
-      target,
-      { method: 'POST', headers, agent: secure ? pool.https : pool.http, timeout: TIMEOUT_MS },
-      (res) => {
-        // The answer's body is not needed; reading it frees the socket for the next push.
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? null));
-        res.on('error', () => resolve(null));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('push timed out')));
-    req.on('error', () => resolve(null));
-    req.end(body);
-  });
+  if (!allowLocal && isIP(host) !== 0 && !isPublicAddress(host)) return null;
+  try {
+    const res = await agentFor(allowLocal).request({
+      origin: target.origin,
+      path: `${target.pathname}${target.search}`,
+      method: 'POST',
+      headers,
+      body,
+    });
+    // The answer's body is not needed; reading it frees the connection for the next push.
+    await res.body.dump();
+    return res.statusCode;
+  } catch {
+    return null;
+  }
 }

@@ -66,11 +66,10 @@ export async function sendToDevices(
       const body = (await chunks[Math.floor(i / ENCRYPT_CHUNK)]!)[i % ENCRYPT_CHUNK];
       if (!sub || !body) return 'failed';
       const headers = {
-        TTL: PUSH_TTL_SECONDS,
+        TTL: String(PUSH_TTL_SECONDS),
         Urgency: 'normal',
         'Content-Type': 'application/octet-stream',
         'Content-Encoding': 'aes128gcm',
-        'Content-Length': body.length,
         Authorization: vapidAuthorization(keys, vapidSubject, new URL(sub.endpoint).origin),
       };
       const status = await postPush(sub.endpoint, headers, body, pushAllowLocalEndpoints);
