@@ -1,27 +1,10 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 export type EncryptJob = { p256dh: string; auth: string; payload: string };
 
-/**
- * A worker's whole program: web-push encrypts each payload to its device's keys (RFC 8291,
- * aes128gcm). Plain CommonJS run with eval, so it needs no TypeScript loader in any runtime;
- * web-push is required by its resolved path, so the worker's directory does not matter.
- */
-const PROGRAM = `
-const { parentPort } = require('node:worker_threads');
-const webpush = require(${JSON.stringify(createRequire(import.meta.url).resolve('web-push'))});
-parentPort.on('message', ({ id, jobs }) => {
-  const out = jobs.map((j) => {
-    try {
-      return webpush.encrypt(j.p256dh, j.auth, j.payload, 'aes128gcm').cipherText;
-    } catch {
-      return null;
-    }
-  });
-  parentPort.postMessage({ id, out });
-});`;
+/** Plain JavaScript, so a worker needs no TypeScript loader in any runtime. */
+const PROGRAM = new URL('./encryptWorker.mjs', import.meta.url);
 
 type Pending = { resolve: (out: (Uint8Array | null)[]) => void; reject: (err: Error) => void };
 type Slot = { worker: Worker; pending: Map<number, Pending> };
@@ -53,7 +36,7 @@ class EncryptPool {
   }
 
   private start(index: number): Slot {
-    const slot: Slot = { worker: new Worker(PROGRAM, { eval: true }), pending: new Map() };
+    const slot: Slot = { worker: new Worker(PROGRAM), pending: new Map() };
     slot.worker.unref();
     slot.worker.on('message', ({ id, out }: { id: number; out: (Uint8Array | null)[] }) => {
       slot.pending.get(id)?.resolve(out);

@@ -1,6 +1,7 @@
-import { createECDH } from 'node:crypto';
+import { createECDH, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decrypt } from '../../testing/pushService.js';
+import { encryptPush, encryptWith, MAX_PLAINTEXT_BYTES } from './rfc8291.mjs';
 
 /** RFC 8291 §5 and Appendix A: the published example, to the byte. */
 const RFC = {
@@ -8,6 +9,8 @@ const RFC = {
   uaPrivate: 'q1dXpw3UpT5VOmu_cf_v6ih07Aems3njxI-JWgLcM94',
   uaPublic: 'BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4',
   authSecret: 'BTBZMqHH6r4Tts7J_aSIgg',
+  asPrivate: 'yfWPiYE-n46HLnH0KqZOF1fJJU3MYrct3AELtAQ-oRw',
+  salt: 'DGv6ra1nlYgDCS1FRnbzlw',
   body:
     'DGv6ra1nlYgDCS1FRnbzlwAAEABBBP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A_' +
     'yl95bQpu6cVPTpK4Mqgkf1CXztLVBSt2Ks3oZwbuwXPXLWyouBWLVWGNWQexSgSxsj_Qulcy4a-fN',
@@ -32,5 +35,41 @@ describe("the test push service's decryption", () => {
     const tampered = Buffer.from(body);
     tampered[tampered.length - 1]! ^= 1;
     expect(() => decrypt(tampered, receiver(), Buffer.from(RFC.authSecret, 'base64url'))).toThrow();
+  });
+});
+
+describe('push payload encryption', () => {
+  const b64 = (s: string) => Buffer.from(s, 'base64url');
+
+  it("gives the RFC 8291 example message to the byte, from the example's key pair and salt", () => {
+    const sender = createECDH('prime256v1');
+    sender.setPrivateKey(b64(RFC.asPrivate));
+    const body = encryptWith(sender, b64(RFC.salt), b64(RFC.uaPublic), b64(RFC.authSecret), Buffer.from(RFC.plaintext));
+    expect(body.toString('base64url')).toBe(RFC.body);
+  });
+
+  it('uses a new key pair and salt for every message, each opened by the browser', () => {
+    const browser = createECDH('prime256v1');
+    const uaPublic = browser.generateKeys();
+    const auth = randomBytes(16);
+    const a = encryptPush(uaPublic, auth, Buffer.from('{"tag":"a"}'));
+    const b = encryptPush(uaPublic, auth, Buffer.from('{"tag":"a"}'));
+    // salt (16 bytes), then the record size, key length and the sender's public key (65 bytes).
+    expect(a.subarray(0, 16).equals(b.subarray(0, 16))).toBe(false);
+    expect(a.subarray(21, 86).equals(b.subarray(21, 86))).toBe(false);
+    expect(decrypt(a, browser, auth)).toBe('{"tag":"a"}');
+    expect(decrypt(b, browser, auth)).toBe('{"tag":"a"}');
+  });
+
+  it('refuses keys of the wrong form and a payload too large for one record', () => {
+    const uaPublic = createECDH('prime256v1').generateKeys();
+    const auth = randomBytes(16);
+    const ok = Buffer.from('x');
+    expect(() => encryptPush(uaPublic.subarray(1), auth, ok)).toThrow(/p256dh/);
+    expect(() => encryptPush(uaPublic, auth.subarray(1), ok)).toThrow(/auth/);
+    // 65 bytes starting 0x04 that are not a point on the curve.
+    expect(() => encryptPush(Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 7)]), auth, ok)).toThrow();
+    expect(() => encryptPush(uaPublic, auth, Buffer.alloc(MAX_PLAINTEXT_BYTES + 1))).toThrow(/one record/);
+    expect(encryptPush(uaPublic, auth, Buffer.alloc(MAX_PLAINTEXT_BYTES)).length).toBe(4096);
   });
 });

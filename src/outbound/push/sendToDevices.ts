@@ -20,7 +20,7 @@ export type SendJob = { tag: string; device: Device };
 
 /**
  * Sends each job's notification to its device, PUSH_IN_FLIGHT at a time, and answers the outcomes
- * in the jobs' order. web-push encrypts each payload to the device's keys (RFC 8291, aes128gcm) on
+ * in the jobs' order. Each payload is encrypted to the device's keys (RFC 8291, aes128gcm) on
  * the encryption workers, chunk by chunk, so the first sends start while later payloads are still
  * being encrypted; its VAPID token (one per push service, reused) signs each request, which goes
  * through postPush's guarded, kept-alive connections.
