@@ -4,7 +4,7 @@
  * request HMACs, and resources sealed with the organisation's key. Used by the phases that write
  * rows without the API (the rawInsert floor, and the push phase's messages).
  */
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from '../../src/platform/ids/uuidv7.js';
 import { BULK_CHUNK, type ChunkRows } from '../../src/outbound/bulk.js';
 import { communicationResource } from '../../src/outbound/fhir/communicationResource.js';
 import type { BenchDeps, Sender } from './outboundSeed.js';
@@ -22,7 +22,7 @@ export async function buildChunkRows(
   let sealedBytes = 0;
   for (let i = 0; i < messages.length; i += BULK_CHUNK) {
     const part = messages.slice(i, i + BULK_CHUNK);
-    const ids = part.map(() => randomUUID());
+    const ids = part.map(() => uuidv7());
     const inputs = part.map((m) => ({
       channel: 'in_app' as const,
       nhsNumber: m.nhsNumber,

@@ -1,3 +1,4 @@
+import { uuidv7 } from '../platform/ids/uuidv7.js';
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../platform/audit/auditLog.js';
 import type { Queryable } from '../platform/db/types.js';
@@ -119,7 +120,7 @@ export async function submitBundle(
       else responses[index] = duplicate();
       continue;
     }
-    const id = randomUUID();
+    const id = uuidv7();
     const p: Prepared = {
       index,
       id,
@@ -280,7 +281,7 @@ export function chunkStatement(
        SELECT gen_random_uuid(), m.id, m.patient_id, $15, $14 FROM m WHERE m.status IN ${PUSH_WAITING_SQL}),
      r AS (
        INSERT INTO outbound_receipts (id, message_id, client_id, code, reason, at)
-       SELECT gen_random_uuid(), m.id, $12, k.code, k.reason, $14::timestamptz + k.later * interval '1 millisecond'
+       SELECT uuid_v7($14), m.id, $12, k.code, k.reason, $14::timestamptz + k.later * interval '1 millisecond'
        FROM m JOIN ${acceptedReceiptsSql(channel, param)} AS k(status, code, reason, later) ON k.status = m.status
        RETURNING id),
      -- For a client with a callback URL, each receipt's callback, due at once.

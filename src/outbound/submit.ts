@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { uuidv7 } from '../platform/ids/uuidv7.js';
+import { createHash } from 'node:crypto';
 import { recordAudit } from '../platform/audit/auditLog.js';
 import type { Deps } from '../platform/deps.js';
 import { FhirError, issue } from '../platform/fhir/operationOutcome.js';
@@ -67,7 +68,7 @@ export async function submitCommunicationRequest(
   const read = readCommunicationRequest(body, channel, client, contentMemo(client));
   if (!read.ok) throw new FhirError(read.status, read.issues);
   const input = read.input;
-  const id = randomUUID();
+  const id = uuidv7();
   const resource = communicationResource(id, input);
   const reqHmac = input.requestId !== null ? await requestHmac(deps, input) : null;
   const written = await acceptBatcherFor(deps.db).submit(deps, client, channel, {

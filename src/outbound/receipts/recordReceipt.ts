@@ -30,7 +30,7 @@ export async function recordReceipts(
        JOIN outbound_messages m ON m.id = t.message_id JOIN api_clients c ON c.id = m.client_id),
      r AS (
        INSERT INTO outbound_receipts (id, message_id, client_id, code, reason, at)
-       SELECT gen_random_uuid(), m.id, m.client_id, m.code, m.reason, $4 FROM m
+       SELECT uuid_v7($4), m.id, m.client_id, m.code, m.reason, $4 FROM m
        ON CONFLICT (message_id, code) DO NOTHING
        RETURNING id, message_id, client_id, code),
      -- The status only moves forward: a push held until 06:00 must not turn a Read message back.
