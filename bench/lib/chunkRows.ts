@@ -6,6 +6,7 @@
  */
 import { uuidv7 } from '../../src/platform/ids/uuidv7.js';
 import { BULK_CHUNK, type ChunkRows } from '../../src/outbound/bulk.js';
+import { requestHmac } from '../../src/outbound/acceptance.js';
 import { communicationResource } from '../../src/outbound/fhir/communicationResource.js';
 import type { BenchDeps, Sender } from './outboundSeed.js';
 
@@ -18,6 +19,7 @@ export async function buildChunkRows(
 ): Promise<{ chunks: ChunkRows[]; sealedBytes: number }> {
   const { keyring } = deps;
   const seal = await keyring.batchSealer(sender.organisationId);
+  const hash = await keyring.lookupHasher();
   const chunks: ChunkRows[] = [];
   let sealedBytes = 0;
   for (let i = 0; i < messages.length; i += BULK_CHUNK) {
@@ -36,11 +38,9 @@ export async function buildChunkRows(
     sealedBytes += sealed.bytes.length;
     chunks.push({
       ids,
-      nhsHmacs: await Promise.all(inputs.map((input) => keyring.lookupHmac(input.nhsNumber))),
+      nhsHmacs: inputs.map((input) => hash(input.nhsNumber)),
       requestIds: inputs.map((input) => input.requestId),
-      requestHmacs: await Promise.all(
-        inputs.map((input) => keyring.lookupHmac(`outbound-request:${JSON.stringify(input)}`)),
-      ),
+      requestHmacs: inputs.map((input) => requestHmac(hash, input)),
       campaignIds: inputs.map((input) => input.campaignId),
       sealed,
       fallback: inputs.map(() => null),

@@ -1,4 +1,3 @@
-import type { Deps } from '../platform/deps.js';
 import type { CommunicationInput } from './fhir/readCommunicationRequest.js';
 import type { Channel } from './fhir/systems.js';
 import { UNNOTIFIED_REASON } from './push/pushPayload.js';
@@ -14,9 +13,12 @@ export function outboundChain(clientId: string, id: string): string {
   return `outbound:${clientId}:${id[0]}`;
 }
 
-/** The keyed hash that tells a retry (same request-id, same request) from a reused request-id. */
-export async function requestHmac(deps: Pick<Deps, 'keyring'>, input: CommunicationInput): Promise<Buffer> {
-  return deps.keyring.lookupHmac(`outbound-request:${JSON.stringify(input)}`);
+/**
+ * The keyed hash that tells a retry (same request-id, same request) from a reused request-id,
+ * given the keyring's lookup hasher (`KeyRing.lookupHasher`).
+ */
+export function requestHmac(hash: (value: string) => Buffer, input: CommunicationInput): Buffer {
+  return hash(`outbound-request:${JSON.stringify(input)}`);
 }
 
 /**

@@ -58,6 +58,7 @@ export async function submitBundle(
   const responses: EntryResponse[] = new Array<EntryResponse>(entries.length);
   const memo: ContentMemo = new Map();
   const seal = await deps.keyring.batchSealer(client.organisationId);
+  const hash = await deps.keyring.lookupHasher();
   // A request-id used twice in one Bundle: the first entry decides, as if they came one by one.
   const seenRequestIds = new Map<string, Prepared>();
   const repeats: { index: number; first: Prepared }[] = [];
@@ -113,7 +114,7 @@ export async function submitBundle(
       continue;
     }
     const input = read.input;
-    const reqHmac = input.requestId !== null ? await requestHmac(deps, input) : null;
+    const reqHmac = input.requestId !== null ? requestHmac(hash, input) : null;
     const earlier = input.requestId !== null ? seenRequestIds.get(input.requestId) : undefined;
     if (earlier) {
       if (earlier.reqHmac!.equals(reqHmac!)) repeats.push({ index, first: earlier });
@@ -125,7 +126,7 @@ export async function submitBundle(
       index,
       id,
       input,
-      nhsHmac: await deps.keyring.lookupHmac(input.nhsNumber),
+      nhsHmac: hash(input.nhsNumber),
       reqHmac,
       resource: Buffer.from(JSON.stringify(communicationResource(id, input)), 'utf8'),
     };

@@ -70,11 +70,12 @@ export async function submitCommunicationRequest(
   const input = read.input;
   const id = uuidv7();
   const resource = communicationResource(id, input);
-  const reqHmac = input.requestId !== null ? await requestHmac(deps, input) : null;
+  const hash = await deps.keyring.lookupHasher();
+  const reqHmac = input.requestId !== null ? requestHmac(hash, input) : null;
   const written = await acceptBatcherFor(deps.db).submit(deps, client, channel, {
     id,
     input,
-    nhsHmac: await deps.keyring.lookupHmac(input.nhsNumber),
+    nhsHmac: hash(input.nhsNumber),
     reqHmac,
     resource: Buffer.from(JSON.stringify(resource), 'utf8'),
     ip,

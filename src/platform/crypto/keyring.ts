@@ -1,4 +1,4 @@
-import { createHmac, createSecretKey, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, createSecretKey, hkdfSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import type { Db } from '../db/types.js';
 import { asBuffer } from '../db/types.js';
 import { open, seal, sealEach } from './aesGcm.js';
@@ -27,7 +27,7 @@ function uuidFromBytes(b: Buffer): string {
 export class KeyRing {
   private readonly byId = new Map<string, DataKey>();
   private readonly activeByScope = new Map<string, DataKey>();
-  private lookupKey: Buffer | null = null;
+  private lookupKey: KeyObject | null = null;
 
   constructor(
     private readonly db: Db,
@@ -143,11 +143,19 @@ export class KeyRing {
    * the platform data key, so it survives master key rotation.
    */
   async lookupHmac(value: string): Promise<Buffer> {
+    return (await this.lookupHasher())(value);
+  }
+
+  /** `lookupHmac` as a synchronous function, for code that hashes many values at once. */
+  async lookupHasher(): Promise<(value: string) => Buffer> {
     if (!this.lookupKey) {
       const dk = await this.activeKey(PLATFORM_SCOPE);
-      this.lookupKey = Buffer.from(hkdfSync('sha256', dk.key, Buffer.alloc(0), 'confide lookup hmac v1', 32));
+      this.lookupKey = createSecretKey(
+        Buffer.from(hkdfSync('sha256', dk.key, Buffer.alloc(0), 'confide lookup hmac v1', 32)),
+      );
     }
-    return createHmac('sha256', this.lookupKey).update(value, 'utf8').digest();
+    const key = this.lookupKey;
+    return (value) => createHmac('sha256', key).update(value, 'utf8').digest();
   }
 }
 
