@@ -63,6 +63,11 @@ export type TestPushService = {
   checked(): number;
   /** TCP connections ever opened to the service, whatever came of them. */
   connections(): number;
+  /**
+   * When set, called with each fully checked push before the push service answers it: what a
+   * browser does on receiving one (show it, report the display) at once, while the sender waits.
+   */
+  onPush: ((push: ReceivedPush) => Promise<void>) | null;
   close(): Promise<void>;
 };
 
@@ -96,7 +101,16 @@ export async function startPushService(opts: PushServiceOptions = {}): Promise<T
           const vapid = checkVapid(req.headers.authorization, origin);
           checkHeaders(req.headers);
           const payload = decrypt(Buffer.concat(chunks), device.ecdh, device.auth);
-          received.push({ endpoint, payload, headers: req.headers, vapid, answered: device.answer });
+          const push = { endpoint, payload, headers: req.headers, vapid, answered: device.answer };
+          received.push(push);
+          const onPush = service.onPush;
+          if (onPush) {
+            accepted++;
+            res.statusCode = device.answer;
+            // The answer waits for the browser's side, however that ends.
+            void onPush(push).finally(() => res.end());
+            return;
+          }
         } else {
           vapidToken(req.headers.authorization);
           checkHeaders(req.headers);
@@ -118,10 +132,11 @@ export async function startPushService(opts: PushServiceOptions = {}): Promise<T
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  return {
+  const service: TestPushService = {
     origin,
     received,
     refused,
+    onPush: null,
     accepted: () => accepted,
     checked: () => checked,
     connections: () => connections,
@@ -146,6 +161,7 @@ export async function startPushService(opts: PushServiceOptions = {}): Promise<T
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return service;
 }
 
 function checkHeaders(h: IncomingHttpHeaders): void {

@@ -403,6 +403,38 @@ describe('display reports', () => {
     ]);
   });
 
+  it('counts a display reported before the dispatcher has recorded the send, once and in order', async () => {
+    const { patient, devices } = await optedIn();
+    const id = await bed.send(patient.nhsNumber);
+    // A fast device: it shows the notification and reports it before its push service has even
+    // answered the dispatcher, so the push is still being dispatched when the report comes.
+    const answers: number[] = [];
+    bed.push.onPush = async (push) => {
+      answers.push((await report((JSON.parse(push.payload) as { tag: string }).tag)).statusCode);
+    };
+    bed.setClock(bed.now() + 1000);
+    try {
+      expect(await dispatch()).toMatchObject({ claimed: 1, retrying: 0, unnotified: 0 });
+    } finally {
+      bed.push.onPush = null;
+      bed.setClock(DAYTIME());
+    }
+    expect(answers).toEqual([204]);
+    expect(receivedBy(devices[0]!)).toHaveLength(1);
+    const { rows } = await bed.t.deps.db.query<{ code: string }>(
+      'SELECT code FROM outbound_receipts WHERE message_id = $1 ORDER BY at, id',
+      [id],
+    );
+    expect(rows.map((r) => r.code)).toEqual(['Delivered', 'NotificationAttempted', 'Notified']);
+    expect(await statusOf(id)).toBe('Notified');
+    expect((await bed.receipts(id)).every((r) => r.callback)).toBe(true);
+    const push = (await bed.pushOf(id))!;
+    expect(push.state).toBe('notified');
+    // Nothing is due again: it is not sent twice.
+    expect(await dispatch()).toMatchObject({ claimed: 0 });
+    expect(await displayAudit(patient.patientId)).toHaveLength(1);
+  });
+
   it('answers an unknown tag and a push not yet sent alike with 404, and records nothing', async () => {
     const { patient, devices } = await optedIn();
     const due = await bed.send(patient.nhsNumber);
