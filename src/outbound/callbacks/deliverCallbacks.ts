@@ -1,3 +1,4 @@
+import { claimInQueueOrder } from '../../platform/db/queueClaim.js';
 import type { Deps } from '../../platform/deps.js';
 import type { ReceiptCode } from '../fhir/systems.js';
 import { receiptTask } from '../receipts/taskResource.js';
@@ -41,7 +42,8 @@ export async function deliverDueCallbacks(
   opts: { limit?: number } = {},
 ): Promise<{ delivered: number; failed: number }> {
   const now = deps.now();
-  const { rows: claimed } = await deps.db.query<{ receipt_id: string }>(
+  const claimed = await claimInQueueOrder<{ receipt_id: string }>(
+    deps.db,
     `UPDATE outbound_callbacks SET attempts = attempts + 1, next_attempt_at = $2
      WHERE receipt_id = ANY (ARRAY(
        SELECT receipt_id FROM outbound_callbacks

@@ -1,3 +1,4 @@
+import { claimInQueueOrder } from '../../platform/db/queueClaim.js';
 import { NotifyClient } from 'notifications-node-client';
 import type { Deps } from '../../platform/deps.js';
 
@@ -74,7 +75,7 @@ export async function pollFallbackStatuses(
   if (!notifyConfig) return result;
   const now = deps.now();
   const leaseUntil = new Date(now.getTime() + STATUS_LEASE_MS);
-  const { rows } = await deps.db.query<Due>(STATUS_CLAIM_SQL, [now, leaseUntil, opts.limit ?? 200]);
+  const rows = await claimInQueueOrder<Due>(deps.db, STATUS_CLAIM_SQL, [now, leaseUntil, opts.limit ?? 200]);
   if (rows.length === 0) return result;
   const notify = new NotifyClient(notifyConfig.baseUrl, notifyConfig.apiKey);
   const record = async (messageId: string, status: string | null, next: Date | null) => {

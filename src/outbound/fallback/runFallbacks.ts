@@ -1,3 +1,4 @@
+import { claimInQueueOrder } from '../../platform/db/queueClaim.js';
 import { NotifyClient } from 'notifications-node-client';
 import { appendAudit } from '../../platform/audit/auditLog.js';
 import type { Deps } from '../../platform/deps.js';
@@ -68,7 +69,8 @@ export async function runFallbacks(
   const now = deps.now();
   const limit = opts.limit ?? 200;
   const fresh = await deps.db.query<Claim>(FALLBACK_SCAN_SQL, [now, NOT_NOTIFIED_S, UNREAD_S, limit]);
-  const stale = await deps.db.query<Claim>(
+  const stale = await claimInQueueOrder<Claim>(
+    deps.db,
     `UPDATE outbound_fallbacks SET claimed_at = $1, attempts = attempts + 1
      WHERE message_id = ANY (ARRAY(
        SELECT message_id FROM outbound_fallbacks WHERE state = 'claimed' AND claimed_at < $2
@@ -76,7 +78,7 @@ export async function runFallbacks(
      RETURNING message_id, reason, attempts`,
     [now, new Date(now.getTime() - FALLBACK_LEASE_MS), limit],
   );
-  const claims = [...fresh.rows, ...stale.rows];
+  const claims = [...fresh.rows, ...stale];
   if (claims.length === 0) return result;
   const { rows } = await deps.db.query<Details>(
     `SELECT m.id AS message_id, m.client_id, o.name AS org_name, c.notify_sms_template_id AS sms_template,

@@ -1,5 +1,6 @@
 import { patientChain } from '../../identity/patientSignIn/patientChain.js';
 import { appendAudit } from '../../platform/audit/auditLog.js';
+import { claimInQueueOrder } from '../../platform/db/queueClaim.js';
 import type { Deps } from '../../platform/deps.js';
 import { recordReceipts, type NewReceipt } from '../receipts/recordReceipt.js';
 import { UNNOTIFIED_REASON } from './pushPayload.js';
@@ -48,24 +49,31 @@ export async function dispatchDuePushes(deps: PushDeps, opts: { limit?: number }
   return finish(deps, decisions, gone, lease, claimed.length);
 }
 
+/**
+ * Claims the due pushes (parameters: now, the lease's end, the batch size) with each one's devices,
+ * through the partial index outbound_pushes_due, in due order (see `claimInQueueOrder`).
+ */
+export const PUSH_CLAIM_SQL = `WITH c AS (
+   UPDATE outbound_pushes SET attempts = attempts + 1, due_at = $2
+   -- ARRAY(…) runs the locking pick exactly once, whatever the plan: as a semi-join (IN) it
+   -- could be run again for every row scanned, locking and skipping its way through the queue.
+   WHERE id = ANY (ARRAY(
+     SELECT id FROM outbound_pushes WHERE state = 'due' AND due_at <= $1
+     ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED))
+   RETURNING id, message_id, patient_id, attempts)
+ SELECT c.id, c.message_id, c.attempts, s.id AS device_id, s.subscription_enc
+ FROM c LEFT JOIN push_subscriptions s ON s.patient_id = c.patient_id`;
+
 async function claim(deps: PushDeps, now: Date, lease: Date, limit: number): Promise<Claimed[]> {
-  const { rows } = await deps.db.query<{
+  const rows = await claimInQueueOrder<{
     id: string;
     message_id: string;
     attempts: number;
     device_id: string | null;
     subscription_enc: unknown;
   }>(
-    `WITH c AS (
-       UPDATE outbound_pushes SET attempts = attempts + 1, due_at = $2
-       -- ARRAY(…) runs the locking pick exactly once, whatever the plan: as a semi-join (IN) it
-       -- could be run again for every row scanned, locking and skipping its way through the queue.
-       WHERE id = ANY (ARRAY(
-         SELECT id FROM outbound_pushes WHERE state = 'due' AND due_at <= $1
-         ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED))
-       RETURNING id, message_id, patient_id, attempts)
-     SELECT c.id, c.message_id, c.attempts, s.id AS device_id, s.subscription_enc
-     FROM c LEFT JOIN push_subscriptions s ON s.patient_id = c.patient_id`,
+    deps.db,
+    PUSH_CLAIM_SQL,
     [now, lease, limit],
   );
   const pushes = new Map<string, Claimed>();
