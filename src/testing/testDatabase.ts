@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig, type Config } from '../config.js';
+import { migrate } from '../platform/db/migrate.js';
 import { openPglite } from '../platform/db/pglite.js';
 import { openPostgres } from '../platform/db/postgres.js';
 import type { Db } from '../platform/db/types.js';
@@ -37,6 +39,25 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
     },
+  };
+}
+
+/**
+ * A migrated database for the tests of the enclosing describe block (or file): created before
+ * them, dropped after. Call the returned function inside a test or hook to reach it.
+ */
+export function useMigratedDatabase(): () => TestDatabase {
+  let tdb: TestDatabase | undefined;
+  beforeAll(async () => {
+    tdb = await createTestDatabase();
+    await migrate(tdb.db);
+  });
+  afterAll(async () => {
+    await tdb?.drop();
+  });
+  return () => {
+    if (!tdb) throw new Error('the test database is made in beforeAll');
+    return tdb;
   };
 }
 

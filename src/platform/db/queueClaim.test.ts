@@ -1,30 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PUSH_CLAIM_SQL } from '../../outbound/push/dispatchPushes.js';
-import { createTestDatabase, type TestDatabase } from '../../testing/testDatabase.js';
-import { migrate } from './migrate.js';
+import { useMigratedDatabase } from '../../testing/testDatabase.js';
 import { claimInQueueOrder, QUEUE_PLAN_SQL } from './queueClaim.js';
 
 describe('queue claims', () => {
-  let tdb: TestDatabase;
+  const database = useMigratedDatabase();
+  const db = () => database().db;
   const due = 20_000;
   beforeAll(async () => {
-    tdb = await createTestDatabase();
-    await migrate(tdb.db);
     // A queue filled in a burst: analysed while empty, then 20,000 pushes due at once.
-    await tdb.db.exec('ANALYZE outbound_pushes');
-    await tdb.db.query(
+    await db().exec('ANALYZE outbound_pushes');
+    await db().query(
       `INSERT INTO outbound_pushes (id, message_id, patient_id, due_at, created_at)
        SELECT gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), now() - n * interval '1 millisecond', now()
        FROM generate_series(1, $1) AS n`,
       [due],
     );
   });
-  afterAll(async () => {
-    await tdb.drop();
-  });
 
   const plan = (settings: string | null) =>
-    tdb.db.tx(async (q) => {
+    db().tx(async (q) => {
       if (settings) await q.exec(settings);
       const { rows } = await q.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${PUSH_CLAIM_SQL}`, [
         new Date(),
@@ -46,12 +41,12 @@ describe('queue claims', () => {
   });
 
   it('claims the rows due earliest first, a batch at a time, each once', async () => {
-    const { rows: earliest } = await tdb.db.query<{ id: string }>(
+    const { rows: earliest } = await db().query<{ id: string }>(
       "SELECT id FROM outbound_pushes WHERE state = 'due' ORDER BY due_at LIMIT 1000",
     );
     const lease = new Date(Date.now() + 60_000);
-    const first = await claimInQueueOrder<{ id: string }>(tdb.db, PUSH_CLAIM_SQL, [new Date(), lease, 500]);
-    const second = await claimInQueueOrder<{ id: string }>(tdb.db, PUSH_CLAIM_SQL, [new Date(), lease, 500]);
+    const first = await claimInQueueOrder<{ id: string }>(db(), PUSH_CLAIM_SQL, [new Date(), lease, 500]);
+    const second = await claimInQueueOrder<{ id: string }>(db(), PUSH_CLAIM_SQL, [new Date(), lease, 500]);
     const claimed = [...first, ...second].map((r) => r.id);
     expect(claimed).toHaveLength(1000);
     expect(new Set(claimed)).toEqual(new Set(earliest.map((r) => r.id)));

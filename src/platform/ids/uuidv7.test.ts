@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../db/migrate.js';
-import { createTestDatabase, type TestDatabase } from '../../testing/testDatabase.js';
+import { describe, expect, it } from 'vitest';
+import { useMigratedDatabase } from '../../testing/testDatabase.js';
 import { uuidv7 } from './uuidv7.js';
 
 const FORM = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -28,20 +27,14 @@ describe('uuidv7', () => {
 });
 
 describe('uuid_v7() in SQL', () => {
-  let tdb: TestDatabase;
-  beforeAll(async () => {
-    tdb = await createTestDatabase();
-    await migrate(tdb.db);
-  });
-  afterAll(async () => {
-    await tdb.drop();
-  });
+  const tdb = useMigratedDatabase();
 
   it("gives version 7 UUIDs carrying the given time's millisecond, each different", async () => {
     const at = new Date(Date.UTC(2026, 10, 21, 13, 45, 0, 987));
-    const { rows } = await tdb.db.query<{ id: string }>('SELECT uuid_v7($1)::text AS id FROM generate_series(1, 500)', [
-      at,
-    ]);
+    const { rows } = await tdb().db.query<{ id: string }>(
+      'SELECT uuid_v7($1)::text AS id FROM generate_series(1, 500)',
+      [at],
+    );
     expect(rows).toHaveLength(500);
     for (const { id } of rows) {
       expect(id).toMatch(FORM);
