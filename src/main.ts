@@ -8,6 +8,7 @@ import { build } from './app.js';
 import { startCallbackRunner } from './outbound/callbacks/callbackRunner.js';
 import { startFallbackRunner } from './outbound/fallback/fallbackRunner.js';
 import { startPushRunner } from './outbound/push/pushRunner.js';
+import { startCredentialSweeper } from './identity/expiredCredentials.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DEMO_PATIENTS, seedDemo } from './demo/seedDemo.js';
 import { verifyAudit } from './platform/audit/auditLog.js';
@@ -54,6 +55,7 @@ async function start(config: Config): Promise<void> {
   const callbacks = startCallbackRunner(app.deps, app.log);
   const pushes = startPushRunner(app.deps, app.log);
   const fallbacks = startFallbackRunner(app.deps, app.log);
+  const sweeper = startCredentialSweeper(app.deps, app.log);
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
@@ -61,7 +63,7 @@ async function start(config: Config): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
-    Promise.all([callbacks.stop(), pushes.stop(), fallbacks.stop()])
+    Promise.all([callbacks.stop(), pushes.stop(), fallbacks.stop(), sweeper.stop()])
       .then(() => app.close())
       .then(
         () => process.exit(0),
