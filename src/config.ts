@@ -38,7 +38,8 @@ export type Config = {
    */
   allowPrivateCallbacks: boolean;
   /** GOV.UK Notify for SMS and email fallback; null turns fallback off. */
-  notify: { apiKey: string; baseUrl: string } | null;
+  /** timeoutMs: how long one Notify request may take before it counts as failed (tried again later). */
+  notify: { apiKey: string; baseUrl: string; timeoutMs: number } | null;
   /** Sets the Secure flag on cookies; off only for plain-http local development. */
   secureCookies: boolean;
   sessionIdleMinutes: number;
@@ -166,6 +167,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     return {
       apiKey,
       baseUrl: url('NOTIFY_BASE_URL', ['https:', 'http:']) ?? 'https://api.notifications.service.gov.uk',
+      timeoutMs: int('NOTIFY_TIMEOUT_MS', 10_000, 100, 120_000),
     };
   };
   const demo = bool('DEMO', false);

@@ -1,5 +1,5 @@
 import { claimInQueueOrder } from '../../platform/db/queueClaim.js';
-import { NotifyClient } from 'notifications-node-client';
+import { notifyClient } from './notifyClient.js';
 import type { Deps } from '../../platform/deps.js';
 
 /**
@@ -77,7 +77,7 @@ export async function pollFallbackStatuses(
   const leaseUntil = new Date(now.getTime() + STATUS_LEASE_MS);
   const rows = await claimInQueueOrder<Due>(deps.db, STATUS_CLAIM_SQL, [now, leaseUntil, opts.limit ?? 200]);
   if (rows.length === 0) return result;
-  const notify = new NotifyClient(notifyConfig.baseUrl, notifyConfig.apiKey);
+  const notify = notifyClient(notifyConfig);
   const record = async (messageId: string, status: string | null, next: Date | null) => {
     const { rowCount } = await deps.db.query(
       `UPDATE outbound_fallbacks SET notify_status = coalesce($2, notify_status),

@@ -19,7 +19,9 @@ describe('SMS and email fallback through GOV.UK Notify', () => {
   let token: string;
   beforeAll(async () => {
     notify = await startNotifyService();
-    t = await buildTestApp({ config: { notify: { apiKey: notify.apiKey, baseUrl: notify.baseUrl } } });
+    t = await buildTestApp({
+      config: { notify: { apiKey: notify.apiKey, baseUrl: notify.baseUrl, timeoutMs: 10_000 } },
+    });
     sender = await makeSender(t.app, t.deps, { notifyTemplates: { sms: SMS_TEMPLATE, email: EMAIL_TEMPLATE } });
     token = await accessTokenFor(t.app, sender);
   });
@@ -62,6 +64,28 @@ describe('SMS and email fallback through GOV.UK Notify', () => {
         [id],
       )
     ).rows[0];
+
+  it('gives up on a Notify that does not answer in time, and never sends twice when the send got through', async () => {
+    const id = await send(await patient({ phone: '07700900077' }));
+    // Notify takes the send but answers only after 2 seconds; this job waits 200 ms.
+    notify.delayMs = 2_000;
+    const impatient = { ...t.deps.config, notify: { ...t.deps.config.notify!, timeoutMs: 200 } };
+    try {
+      expect(
+        await runFallbacks({ ...t.deps, config: impatient, now: () => new Date(Date.now() + 61 * 60_000) }),
+      ).toMatchObject({ sent: 0, failed: 1 });
+      for (let waited = 0; notify.sent.length === 0 && waited < 10_000; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      notify.delayMs = 0;
+    }
+    expect(notify.sent.map((n) => n.reference)).toEqual([id]);
+    // Tried again once the claim has lapsed: Notify is asked by reference first, and has it.
+    expect(await runAt(61 * 60_000 + FALLBACK_LEASE_MS + 60_000)).toMatchObject({ sent: 0, alreadySent: 1 });
+    expect(notify.sent).toHaveLength(1);
+    expect(await stateOf(id)).toMatchObject({ state: 'sent', channel: 'sms' });
+  });
 
   it('sends once, by SMS or else email, when a message is not notified within an hour', async () => {
     const byPhone = await send(await patient({ phone: '07700900001', email: 'a@example.com' }));

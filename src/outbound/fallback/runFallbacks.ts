@@ -1,5 +1,6 @@
 import { claimInQueueOrder } from '../../platform/db/queueClaim.js';
-import { NotifyClient } from 'notifications-node-client';
+import type { NotifyClient } from 'notifications-node-client';
+import { notifyClient } from './notifyClient.js';
 import { appendAudit } from '../../platform/audit/auditLog.js';
 import type { Deps } from '../../platform/deps.js';
 import { outboundChain } from '../acceptance.js';
@@ -65,7 +66,7 @@ export async function runFallbacks(
   const result: FallbackResult = { sent: 0, noChannel: 0, failed: 0, alreadySent: 0 };
   const notifyConfig = deps.config.notify;
   if (!notifyConfig) return result;
-  const notify = new NotifyClient(notifyConfig.baseUrl, notifyConfig.apiKey);
+  const notify = notifyClient(notifyConfig);
   const now = deps.now();
   const limit = opts.limit ?? 200;
   const fresh = await deps.db.query<Claim>(FALLBACK_SCAN_SQL, [now, NOT_NOTIFIED_S, UNREAD_S, limit]);

@@ -39,7 +39,9 @@ export type ReadBack = {
 
 export async function fallbackParties(): Promise<FallbackParties> {
   const notify = await startNotifyService();
-  const t = await buildTestApp({ config: { notify: { apiKey: notify.apiKey, baseUrl: notify.baseUrl } } });
+  const t = await buildTestApp({
+    config: { notify: { apiKey: notify.apiKey, baseUrl: notify.baseUrl, timeoutMs: 10_000 } },
+  });
   const smsTemplate = randomUUID();
   const emailTemplate = randomUUID();
   const sender = await makeSender(t.app, t.deps, { notifyTemplates: { sms: smsTemplate, email: emailTemplate } });
