@@ -5,12 +5,13 @@ import { UNNOTIFIED_REASON } from './push/pushPayload.js';
 export const NOT_FOUND_REASON = 'NHS number not found';
 
 /**
- * Outbound audit chains are sharded per client by the first hex digit of an id (a message's, or a
+ * Outbound audit chains are sharded per client by the last hex digit of an id (a message's, or a
  * batch's): a busy sender's writes then contend on sixteen chain heads instead of one, and each
- * chain still verifies on its own.
+ * chain still verifies on its own. The last digit is random in every id; the first is the time in
+ * a time-ordered one (UUID version 7), the same for years.
  */
 export function outboundChain(clientId: string, id: string): string {
-  return `outbound:${clientId}:${id[0]}`;
+  return `outbound:${clientId}:${id[id.length - 1]}`;
 }
 
 /**

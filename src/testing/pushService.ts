@@ -108,7 +108,9 @@ export async function startPushService(opts: PushServiceOptions = {}): Promise<T
             accepted++;
             res.statusCode = device.answer;
             // The answer waits for the browser's side, however that ends.
-            void onPush(push).finally(() => res.end());
+            void onPush(push)
+              .catch(() => undefined)
+              .finally(() => res.end());
             return;
           }
         } else {

@@ -71,11 +71,7 @@ async function claim(deps: PushDeps, now: Date, lease: Date, limit: number): Pro
     attempts: number;
     device_id: string | null;
     subscription_enc: unknown;
-  }>(
-    deps.db,
-    PUSH_CLAIM_SQL,
-    [now, lease, limit],
-  );
+  }>(deps.db, PUSH_CLAIM_SQL, [now, lease, limit]);
   const pushes = new Map<string, Claimed>();
   for (const r of rows) {
     let p = pushes.get(r.id);
@@ -98,9 +94,11 @@ function decide(p: Claimed, outcomes: SendOutcome[], now: Date): Decision {
 }
 
 /**
- * One transaction: expired subscriptions go, every claimed row gets its new state (only while this
- * dispatcher's lease still holds, so a row another dispatcher took over is left to it), and each
- * finished message gets its receipt.
+ * One transaction: every claimed row gets its new state (only while this dispatcher's lease still
+ * holds, so a row another dispatcher took over is left to it), each finished message gets its
+ * receipt, and expired subscriptions go. In that order, which is a display report's (push row,
+ * then message, then the patient's audit chain): taking the chain head first, for an expired
+ * device, deadlocked with a report for another device of the same patient in the same batch.
  */
 async function finish(
   deps: PushDeps,
@@ -118,23 +116,6 @@ async function finish(
   });
   const result: DispatchResult = { claimed, attempted: 0, unnotified: 0, retrying: 0 };
   await deps.db.tx(async (q) => {
-    if (gone.length > 0) {
-      const removed = await q.query<{ id: string; patient_id: string }>(
-        'DELETE FROM push_subscriptions WHERE id = ANY($1::uuid[]) RETURNING id, patient_id',
-        [gone],
-      );
-      for (const r of removed.rows) {
-        await appendAudit(q, {
-          chain: patientChain(r.patient_id),
-          actorKind: 'system',
-          actorId: null,
-          action: 'patient.push_unsubscribe',
-          targetKind: 'push_subscription',
-          targetId: r.id,
-          reason: 'the push service said the subscription has expired',
-        });
-      }
-    }
     const { rows } = await q.query<{ id: string; message_id: string }>(
       `UPDATE outbound_pushes p SET state = u.state, due_at = u.due_at,
          finished_at = CASE WHEN u.state = 'due' THEN NULL ELSE $2::timestamptz END
@@ -157,6 +138,24 @@ async function finish(
       }
     }
     await recordReceipts(q, receipts, at);
+    if (gone.length > 0) {
+      const removed = await q.query<{ id: string; patient_id: string }>(
+        'DELETE FROM push_subscriptions WHERE id = ANY($1::uuid[]) RETURNING id, patient_id',
+        [gone],
+      );
+      // Chain heads are locked in one order by every writer (see the comment above).
+      for (const r of removed.rows.sort((a, b) => a.patient_id.localeCompare(b.patient_id))) {
+        await appendAudit(q, {
+          chain: patientChain(r.patient_id),
+          actorKind: 'system',
+          actorId: null,
+          action: 'patient.push_unsubscribe',
+          targetKind: 'push_subscription',
+          targetId: r.id,
+          reason: 'the push service said the subscription has expired',
+        });
+      }
+    }
   });
   return result;
 }

@@ -17,7 +17,7 @@ export type DisplayReporter = { patient: PatientContext | null; ip: string | nul
  * counts once its push has been sent at least once. That includes a push whose batch the
  * dispatcher has not finished recording (a device can show it and report within milliseconds),
  * and one waiting to be tried again after a failure the push service did not really have: the
- * device showing it is the proof. One that ended Unnotified was refused by the push service. Such a push gets its NotificationAttempted
+ * device showing it is the proof. One that ended Unnotified is not reopened by a late report. Such a push gets its NotificationAttempted
  * receipt here, a millisecond before Notified, and the dispatcher leaves it alone. With a live
  * session the tag must also be this patient's, as before. Anything else (unknown, not yet sent,
  * someone else's) is answered alike, so a tag's owner or state is never revealed.

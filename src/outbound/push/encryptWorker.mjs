@@ -12,5 +12,9 @@ parentPort.on('message', ({ id, jobs }) => {
       return null;
     }
   });
-  parentPort.postMessage({ id, out });
+  // Each body owns its memory (see rfc8291.mjs), so it is moved to the main thread, not copied.
+  parentPort.postMessage(
+    { id, out },
+    out.filter((b) => b !== null).map((b) => b.buffer),
+  );
 });
