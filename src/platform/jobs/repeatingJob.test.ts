@@ -75,4 +75,29 @@ describe('startRepeatingJob lanes', () => {
     expect(backlog).toBe(0);
     expect(maxConcurrent).toBe(2);
   });
+
+  it('looks with one batch when there is nothing to do, whatever the lanes', async () => {
+    let calls = 0;
+    let concurrent = 0;
+    let maxConcurrent = 0;
+    const job = startRepeatingJob({
+      name: 'idle',
+      intervalMs: 5,
+      batchSize: 10,
+      lanes: 4,
+      log: pino({ level: 'silent' }),
+      runBatch: async () => {
+        calls++;
+        concurrent++;
+        maxConcurrent = Math.max(maxConcurrent, concurrent);
+        await new Promise((r) => setTimeout(r, 10));
+        concurrent--;
+        return 0;
+      },
+    });
+    await new Promise((r) => setTimeout(r, 80));
+    await job.stop();
+    expect(calls).toBeGreaterThan(1);
+    expect(maxConcurrent).toBe(1);
+  });
 });

@@ -29,7 +29,16 @@ export function startRepeatingJob(opts: {
     }
   };
   const run = async () => {
-    await Promise.all(Array.from({ length: opts.lanes ?? 1 }, lane));
+    // One batch first, alone: an idle tick costs one claim, not one per lane, so a job can look
+    // often. Only a full batch (a backlog) brings in the other lanes.
+    let full: boolean;
+    try {
+      full = (await opts.runBatch()) >= opts.batchSize;
+    } catch (err) {
+      opts.log.error({ err, job: opts.name }, 'job failed');
+      return;
+    }
+    if (full && !stopped) await Promise.all(Array.from({ length: opts.lanes ?? 1 }, lane));
   };
   const timer = setInterval(() => {
     running ??= run().finally(() => (running = null));
