@@ -249,6 +249,28 @@ describe('the patient inbox', () => {
       await see(phone.locator('.app-message-body', { hasText: 'Reminder number 0.' }), 'the oldest message');
     }));
 
+  it('opens a message by its link even when it is older than the first page of the inbox', () =>
+    inScenario(e2e, 'patient-inbox-link', async (s) => {
+      const sending = await makeSending(e2e);
+      const person = await makePerson(e2e, 'P9');
+      const oldest = await sendInApp(e2e, sending, person.nhsNumber, 'The oldest reminder.');
+      for (let i = 0; i < 50; i++) await sendInApp(e2e, sending, person.nhsNumber, `Newer reminder ${i}.`);
+      const phone = await s.phone();
+      await phone.goto('/inbox');
+      await signInWithNhsLogin(phone, e2e, person);
+      await see(phone.getByRole('heading', { level: 1, name: 'Your messages (51 unread)' }), 'the inbox');
+      // A bookmark or a shared link: a fresh page, whose inbox holds only the 50 newest.
+      await phone.goto(`/inbox/${oldest}`);
+      await see(phone.locator('.app-message-body', { hasText: 'The oldest reminder.' }), 'the oldest message');
+      await s.axe(phone, 'a message older than the first page, opened by its link');
+      // Opening it marked it read, and the inbox says so.
+      await phone.getByRole('link', { name: 'Back to your messages' }).click();
+      await see(phone.getByRole('heading', { level: 1, name: 'Your messages (50 unread)' }), 'one fewer unread');
+      // A link to a message that is not there (or not theirs) says so.
+      await phone.goto('/inbox/00000000-0000-4000-8000-000000000000');
+      await see(phone.getByRole('heading', { level: 1, name: 'Message not found' }), 'the not-found page');
+    }));
+
   it('someone signed in below P9 is told their messages appear once their identity is verified', () =>
     inScenario(e2e, 'patient-inbox-p5', async (s) => {
       const person = await makePerson(e2e, 'P5');

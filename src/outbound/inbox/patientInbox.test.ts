@@ -159,6 +159,40 @@ describe('the patient inbox', () => {
     expect(await statusOf(unnotified)).toBe('Read');
   });
 
+  it('opens one message by its id for its own patient only, audited, without marking it read', async () => {
+    const a = await person('P9');
+    const b = await person('P9');
+    const id = await send(a.nhsNumber, 'Just this one, from a [link](https://www.nhs.uk/x).');
+    const open = (session: string | null, messageId: string) =>
+      t.app.inject({
+        method: 'GET',
+        url: `/api/patient/messages/${messageId}`,
+        ...(session ? { cookies: { [PATIENT_SESSION_COOKIE]: session } } : {}),
+      });
+    const mine = await open(a.session, id);
+    expect(mine.statusCode, mine.body).toBe(200);
+    expect(mine.json()).toMatchObject({
+      id,
+      content: 'Just this one, from a [link](https://www.nhs.uk/x).',
+      read: false,
+      sender: { odsCode: sender.odsCode, verified: true },
+    });
+    expect(await receipts(id)).toEqual(['Delivered', 'Unnotified']);
+    // Someone else's message and a missing one answer alike.
+    const theirs = await open(b.session, id);
+    const missing = await open(a.session, '00000000-0000-4000-8000-000000000000');
+    expect([theirs.statusCode, missing.statusCode]).toEqual([404, 404]);
+    expect(theirs.json()).toEqual(missing.json());
+    expect((await open(a.session, 'not-an-id')).statusCode).toBe(400);
+    expect((await open((await person('P5')).session, id)).statusCode).toBe(403);
+    expect((await open(null, id)).statusCode).toBe(401);
+    const audited = await t.deps.db.query<{ actor_kind: string }>(
+      "SELECT actor_kind FROM audit_log WHERE action = 'patient.message_view' AND target_id = $1",
+      [id],
+    );
+    expect(audited.rows).toEqual([{ actor_kind: 'service_user' }]);
+  });
+
   it('keeps each patient to their own messages, and P5 sessions out', async () => {
     const a = await person('P9');
     const b = await person('P9');

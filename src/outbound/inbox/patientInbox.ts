@@ -36,6 +36,13 @@ type Row = {
   ods_code: string;
 };
 
+/** An in-app message to a patient with its sender: the columns of `Row`, then the conditions. */
+const INBOX_FROM = `SELECT m.id, m.resource_enc, m.created_at, m.read_at, o.name AS org_name, c.ods_code
+     FROM outbound_messages m
+     JOIN api_clients c ON c.id = m.client_id
+     JOIN organisations o ON o.id = c.organisation_id
+     WHERE m.patient_id = $1 AND m.channel = 'in_app'`;
+
 /**
  * The patient's in-app messages from every sender, newest first. The sender is the organisation
  * that registered the sending system (its ODS code is the one the message was sent under), so
@@ -48,11 +55,7 @@ export async function listInbox(
 ): Promise<{ messages: InboxMessage[]; unread: number; next: { before: string; beforeId: string } | null }> {
   requireP9(patient);
   const { rows } = await deps.db.query<Row>(
-    `SELECT m.id, m.resource_enc, m.created_at, m.read_at, o.name AS org_name, c.ods_code
-     FROM outbound_messages m
-     JOIN api_clients c ON c.id = m.client_id
-     JOIN organisations o ON o.id = c.organisation_id
-     WHERE m.patient_id = $1 AND m.channel = 'in_app'
+    `${INBOX_FROM}
        AND ($2::timestamptz IS NULL OR m.created_at < $2 OR (m.created_at = $2 AND m.id < $3::uuid))
      ORDER BY m.created_at DESC, m.id DESC
      LIMIT $4`,
@@ -77,6 +80,33 @@ export async function listInbox(
   });
   const last = messages.length === INBOX_PAGE_SIZE ? messages[messages.length - 1]! : null;
   return { messages, unread: unread.rows[0]!.n, next: last ? { before: last.sentAt, beforeId: last.id } : null };
+}
+
+/**
+ * One of the patient's messages, as the inbox shows it: for a link to a message older than the
+ * pages loaded so far. Someone else's message answers 404 like a missing one. Reading it is
+ * audited, as reading the inbox is.
+ */
+export async function getInboxMessage(
+  deps: Pick<Deps, 'db' | 'keyring'>,
+  patient: PatientContext,
+  messageId: string,
+  ip: string | null,
+): Promise<InboxMessage> {
+  requireP9(patient);
+  const { rows } = await deps.db.query<Row>(`${INBOX_FROM} AND m.id = $2`, [patient.patientId, messageId]);
+  if (!rows[0]) throw new NotFound('Message');
+  const message = await toInboxMessage(deps, rows[0]);
+  await recordAudit(deps.db, {
+    chain: patientChain(patient.patientId),
+    actorKind: 'service_user',
+    actorId: patient.patientId,
+    action: 'patient.message_view',
+    targetKind: 'outbound_message',
+    targetId: messageId,
+    ip,
+  });
+  return message;
 }
 
 async function toInboxMessage(deps: Pick<Deps, 'keyring'>, r: Row): Promise<InboxMessage> {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ErrorSchema } from '../../chat/schemas.js';
 import { requirePatient } from '../../identity/patientSignIn/patientSessionHook.js';
-import { listInbox, markRead } from './patientInbox.js';
+import { getInboxMessage, listInbox, markRead } from './patientInbox.js';
 
 const tags = ['patients'];
 const security = [{ patientSession: [] }];
@@ -56,6 +56,19 @@ export async function patientInboxRoutes(app: FastifyInstance): Promise<void> {
         ...(request.query.before ? { before: new Date(request.query.before) } : {}),
         ...(request.query.beforeId ? { beforeId: request.query.beforeId } : {}),
       }),
+  );
+
+  r.get(
+    '/api/patient/messages/:id',
+    {
+      schema: {
+        tags,
+        security,
+        params: Type.Object({ id: Type.String({ format: 'uuid' }) }, strict),
+        response: { 200: InboxMessageSchema, ...errors },
+      },
+    },
+    async (request) => getInboxMessage(deps, requirePatient(request), request.params.id, request.ip),
   );
 
   r.post(

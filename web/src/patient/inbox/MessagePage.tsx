@@ -1,9 +1,11 @@
+import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
 import { isApiError } from '../../shared/api/http.js';
 import type { InboxMessage } from '../../shared/api/types.js';
 import { usePageTitle } from '../../shared/layout/usePageTitle.js';
 import { formatFull } from '../../shared/time/londonTime.js';
 import { INBOX_AREA } from './area.js';
+import { getInboxMessage, inboxKeys } from './inboxApi.js';
 import { MessageBody } from './markdown/MessageBody.js';
 import { NotVerified } from './NotVerified.js';
 import { PageLoading, PageProblem } from './PageStates.js';
@@ -20,7 +22,10 @@ function BackToInbox() {
   );
 }
 
-/** /inbox/:id — one message, read from the inbox the list already loaded. */
+/**
+ * /inbox/:id — one message, read from the inbox the list already loaded, or, for an older one
+ * the list has not reached (a bookmark, a link), asked for on its own.
+ */
 export function MessagePage() {
   const id = useParams().id ?? '';
   return (
@@ -35,10 +40,23 @@ function MessageLoader({ id }: { id: string }) {
   if (isApiError(inbox.error, 403)) return <NotVerified />;
   if (inbox.data) {
     const message = inbox.data.messages.find((m) => m.id === id);
-    return message ? <MessageView message={message} /> : <MessageNotFound />;
+    return message ? <MessageView message={message} /> : <OlderMessageLoader id={id} />;
   }
   if (inbox.isPending) return <PageLoading heading="Your message" what="Loading your message" />;
   return <PageProblem problem="We could not load your message" onRetry={() => void inbox.refetch()} />;
+}
+
+function OlderMessageLoader({ id }: { id: string }) {
+  const older = useQuery({
+    queryKey: inboxKeys.message(id),
+    queryFn: ({ signal }) => getInboxMessage(id, signal),
+    // A missing message (or a link that is not one) stays missing: no retry.
+    retry: (count, error) => !isApiError(error, 404) && !isApiError(error, 400) && count < 2,
+  });
+  if (older.data) return <MessageView message={older.data} />;
+  if (isApiError(older.error, 404) || isApiError(older.error, 400)) return <MessageNotFound />;
+  if (older.isPending) return <PageLoading heading="Your message" what="Loading your message" />;
+  return <PageProblem problem="We could not load your message" onRetry={() => void older.refetch()} />;
 }
 
 function MessageView({ message }: { message: InboxMessage }) {

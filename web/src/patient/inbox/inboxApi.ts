@@ -1,10 +1,11 @@
 import { apiRequest } from '../../shared/api/http.js';
-import type { PatientInbox, PatientMe } from '../../shared/api/types.js';
+import type { InboxMessage, PatientInbox, PatientMe } from '../../shared/api/types.js';
 
 export const inboxKeys = {
   all: ['patient'] as const,
   me: ['patient', 'me'] as const,
   messages: ['patient', 'messages'] as const,
+  message: (id: string) => ['patient', 'message', id] as const,
 };
 
 /** A navigation target, not a fetch: the server answers with a redirect to NHS login. */
@@ -19,6 +20,10 @@ export const getInbox = (signal?: AbortSignal, after?: PatientInbox['next']) =>
       : '/api/patient/messages',
     { signal },
   );
+
+/** One message by its id: for a link to a message older than the pages loaded so far. */
+export const getInboxMessage = (id: string, signal?: AbortSignal) =>
+  apiRequest<InboxMessage>(`/api/patient/messages/${encodeURIComponent(id)}`, { signal });
 
 /** The inbox shown so far with the next (older) page after it; a message already shown stays once. */
 export function withOlder(inbox: PatientInbox, older: PatientInbox): PatientInbox {

@@ -12,8 +12,16 @@ export function useMarkMessageRead(message: InboxMessage): void {
   const sent = useRef<string | null>(null);
   const { mutate } = useMutation({
     mutationFn: markMessageRead,
-    onSuccess: (_answer, id) =>
-      queryClient.setQueryData<PatientInbox>(inboxKeys.messages, (old) => old && withRead(old, id)),
+    onSuccess: (_answer, id) => {
+      let listed = false;
+      queryClient.setQueryData<PatientInbox>(inboxKeys.messages, (old) => {
+        listed = old?.messages.some((m) => m.id === id) ?? false;
+        return old && withRead(old, id);
+      });
+      queryClient.setQueryData<InboxMessage>(inboxKeys.message(id), (old) => old && { ...old, read: true });
+      // A message opened by its link, older than the list: the list's unread count is asked again.
+      if (!listed) void queryClient.invalidateQueries({ queryKey: inboxKeys.messages, exact: true });
+    },
     onError: () => {
       // Let the next visit try again; a failed receipt is not worth interrupting the reader for.
       sent.current = null;
