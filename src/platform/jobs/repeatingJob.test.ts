@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { ServiceUnavailable } from '../http/errors.js';
 import { startRepeatingJob } from './repeatingJob.js';
 
 describe('startRepeatingJob', () => {
@@ -46,6 +47,28 @@ describe('startRepeatingJob', () => {
     await job.stop();
     expect(calls).toBeGreaterThan(1);
     expect(logged.join('')).toContain('job failed');
+  });
+});
+
+describe('startRepeatingJob under load', () => {
+  it('gives way quietly when the database is busy, and runs again at the next tick', async () => {
+    const logged: string[] = [];
+    let calls = 0;
+    const job = startRepeatingJob({
+      name: 'busy',
+      intervalMs: 5,
+      batchSize: 10,
+      log: pino({ level: 'warn' }, { write: (line: string) => void logged.push(line) }),
+      runBatch: async () => {
+        calls++;
+        if (calls <= 2) throw new ServiceUnavailable();
+        return 0;
+      },
+    });
+    await new Promise((r) => setTimeout(r, 60));
+    await job.stop();
+    expect(calls).toBeGreaterThan(2);
+    expect(logged).toEqual([]);
   });
 });
 

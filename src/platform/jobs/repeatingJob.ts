@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { ServiceUnavailable } from '../http/errors.js';
 
 /**
  * Runs a batch job every `intervalMs`, draining a backlog batch after batch (a full batch means
@@ -19,13 +20,19 @@ export function startRepeatingJob(opts: {
   lanes?: number;
   log: FastifyBaseLogger;
 }): { stop: () => Promise<void> } {
+  // The database refusing more work because foreground requests fill its queue is no fault: the
+  // job gives way, and tries again at its next tick.
+  const failed = (err: unknown) => {
+    if (err instanceof ServiceUnavailable) opts.log.debug({ job: opts.name }, 'database busy; job waits');
+    else opts.log.error({ err, job: opts.name }, 'job failed');
+  };
   let running: Promise<void> | null = null;
   let stopped = false;
   const lane = async () => {
     try {
       while (!stopped && (await opts.runBatch()) >= opts.batchSize);
     } catch (err) {
-      opts.log.error({ err, job: opts.name }, 'job failed');
+      failed(err);
     }
   };
   const run = async () => {
@@ -35,7 +42,7 @@ export function startRepeatingJob(opts: {
     try {
       full = (await opts.runBatch()) >= opts.batchSize;
     } catch (err) {
-      opts.log.error({ err, job: opts.name }, 'job failed');
+      failed(err);
       return;
     }
     if (full && !stopped) await Promise.all(Array.from({ length: opts.lanes ?? 1 }, lane));
