@@ -54,11 +54,12 @@ export async function dispatchDuePushes(deps: PushDeps, opts: { limit?: number }
  * through the partial index outbound_pushes_due, in due order (see `claimInQueueOrder`).
  */
 export const PUSH_CLAIM_SQL = `WITH c AS (
-   UPDATE outbound_pushes SET attempts = attempts + 1, due_at = $2
+   UPDATE outbound_pushes SET attempts = attempts + 1, leased_until = $2
    -- ARRAY(…) runs the locking pick exactly once, whatever the plan: as a semi-join (IN) it
    -- could be run again for every row scanned, locking and skipping its way through the queue.
    WHERE id = ANY (ARRAY(
-     SELECT id FROM outbound_pushes WHERE state = 'due' AND due_at <= $1
+     SELECT id FROM outbound_pushes
+     WHERE state = 'due' AND due_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
      ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED))
    RETURNING id, message_id, patient_id, attempts)
  SELECT c.id, c.message_id, c.attempts, s.id AS device_id, s.subscription_enc
@@ -117,10 +118,10 @@ async function finish(
   const result: DispatchResult = { claimed, attempted: 0, unnotified: 0, retrying: 0 };
   await deps.db.tx(async (q) => {
     const { rows } = await q.query<{ id: string; message_id: string }>(
-      `UPDATE outbound_pushes p SET state = u.state, due_at = u.due_at,
+      `UPDATE outbound_pushes p SET state = u.state, due_at = u.due_at, leased_until = NULL,
          finished_at = CASE WHEN u.state = 'due' THEN NULL ELSE $2::timestamptz END
        FROM unnest($3::uuid[], $4::text[], $5::timestamptz[]) AS u(id, state, due_at)
-       WHERE p.id = u.id AND p.state = 'due' AND p.due_at = $1
+       WHERE p.id = u.id AND p.state = 'due' AND p.leased_until = $1
        RETURNING p.id, p.message_id`,
       [lease, at, ids, states, dueAts],
     );

@@ -326,7 +326,7 @@ describe('Web Push for outbound messages', () => {
     for (let i = 0; i < 30; i++) ids.push(await bed.send(patient.nhsNumber));
     // A dispatcher that claimed one and died: its lease keeps it from the others until it runs out.
     const lost = (await bed.pushOf(ids[0]!))!;
-    await bed.t.deps.db.query('UPDATE outbound_pushes SET attempts = 1, due_at = $2 WHERE id = $1', [
+    await bed.t.deps.db.query('UPDATE outbound_pushes SET attempts = 1, leased_until = $2 WHERE id = $1', [
       lost.id,
       new Date(bed.now() + PUSH_LEASE_MS),
     ]);
