@@ -4,10 +4,10 @@
  * request HMACs, and resources sealed with the organisation's key. Used by the phases that write
  * rows without the API (the rawInsert floor, and the push phase's messages).
  */
-import { uuidv7 } from '../../src/platform/ids/uuidv7.js';
-import { BULK_CHUNK, type ChunkRows } from '../../src/outbound/bulk.js';
+import { BULK_CHUNK, chunkRowsOf, type ChunkRows } from '../../src/outbound/bulk.js';
 import { requestHmac } from '../../src/outbound/acceptance.js';
 import { communicationResource } from '../../src/outbound/fhir/communicationResource.js';
+import { uuidv7 } from '../../src/platform/ids/uuidv7.js';
 import type { BenchDeps, Sender } from './outboundSeed.js';
 
 export async function buildChunkRows(
@@ -34,17 +34,18 @@ export async function buildChunkRows(
       campaignId,
       requestId: m.requestId,
     }));
-    const sealed = seal(inputs.map((input, k) => Buffer.from(JSON.stringify(communicationResource(ids[k]!, input)))));
-    sealedBytes += sealed.bytes.length;
-    chunks.push({
-      ids,
-      nhsHmacs: inputs.map((input) => hash(input.nhsNumber)),
-      requestIds: inputs.map((input) => input.requestId),
-      requestHmacs: inputs.map((input) => requestHmac(hash, input)),
-      campaignIds: inputs.map((input) => input.campaignId),
-      sealed,
-      fallback: inputs.map(() => null),
-    });
+    const rows = chunkRowsOf(
+      inputs.map((input, k) => ({
+        id: ids[k]!,
+        input,
+        nhsHmac: hash(input.nhsNumber),
+        reqHmac: requestHmac(hash, input),
+        resource: Buffer.from(JSON.stringify(communicationResource(ids[k]!, input))),
+      })),
+      seal,
+    );
+    sealedBytes += rows.sealed.bytes.length;
+    chunks.push(rows);
   }
   return { chunks, sealedBytes };
 }

@@ -3,21 +3,13 @@ import { auditBatchCte } from '../platform/audit/auditLog.js';
 import { isTransient } from '../platform/db/transient.js';
 import type { Deps } from '../platform/deps.js';
 import { ServiceUnavailable } from '../platform/http/errors.js';
-import { chunkStatement } from './bulk.js';
+import { chunkRowsOf, chunkStatement, type ReadyMessage } from './bulk.js';
 import type { ApiClient } from './clients/apiClients.js';
-import type { CommunicationInput } from './fhir/readCommunicationRequest.js';
 import type { Channel } from './fhir/systems.js';
 import { outboundChain } from './acceptance.js';
 
 /** One request read, hashed and ready to write; `resource` is the answered resource as UTF-8 JSON. */
-export type ReadySend = {
-  id: string;
-  input: CommunicationInput;
-  nhsHmac: Buffer;
-  reqHmac: Buffer | null;
-  resource: Buffer;
-  ip: string | null;
-};
+export type ReadySend = ReadyMessage & { ip: string | null };
 
 type Waiting = ReadySend & { resolve: (written: boolean) => void; reject: (err: unknown) => void };
 type Lane = {
@@ -121,15 +113,7 @@ export class AcceptBatcher {
       client,
       channel,
       null,
-      {
-        ids: batch.map((s) => s.id),
-        nhsHmacs: batch.map((s) => s.nhsHmac),
-        requestIds: batch.map((s) => s.input.requestId),
-        requestHmacs: batch.map((s) => s.reqHmac),
-        campaignIds: batch.map((s) => s.input.campaignId),
-        sealed: seal(batch.map((s) => s.resource)),
-        fallback: batch.map((s) => s.input.fallback),
-      },
+      chunkRowsOf(batch, seal),
       deps.now(),
       // One entry per message written, as for a message sent alone; the batch's chain is one of the client's.
       (param) =>

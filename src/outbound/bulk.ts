@@ -1,4 +1,3 @@
-import { uuidv7 } from '../platform/ids/uuidv7.js';
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../platform/audit/auditLog.js';
 import type { Queryable } from '../platform/db/types.js';
@@ -6,6 +5,7 @@ import type { Deps } from '../platform/deps.js';
 import { ServiceUnavailable } from '../platform/http/errors.js';
 import { isTransient } from '../platform/db/transient.js';
 import { issue, outcome, type Issue, type OperationOutcome } from '../platform/fhir/operationOutcome.js';
+import { uuidv7 } from '../platform/ids/uuidv7.js';
 import type { ApiClient } from './clients/apiClients.js';
 import { communicationResource } from './fhir/communicationResource.js';
 import type { FallbackPolicy } from './fhir/fallbackExtension.js';
@@ -30,15 +30,8 @@ export type EntryResponse =
   | { ok: true; id: string; repeated: boolean }
   | { ok: false; status: 400 | 403 | 409 | 500 | 503; outcome: OperationOutcome };
 
-type Prepared = {
-  index: number;
-  id: string;
-  input: CommunicationInput;
-  nhsHmac: Buffer;
-  reqHmac: Buffer | null;
-  /** The resource as answered, as UTF-8 JSON: sealed a chunk at a time as it is written. */
-  resource: Buffer;
-};
+/** An entry of the Bundle (its place in it) ready to write. */
+type Prepared = ReadyMessage & { index: number };
 
 type BatchSealer = (values: readonly Buffer[]) => { bytes: Buffer; lengths: number[] };
 
@@ -209,6 +202,28 @@ export type ChunkRows = {
   fallback: (FallbackPolicy | null | undefined)[];
 };
 
+/** A message read and hashed, ready to write; its resource as UTF-8 JSON, sealed with its chunk. */
+export type ReadyMessage = {
+  id: string;
+  input: CommunicationInput;
+  nhsHmac: Buffer;
+  reqHmac: Buffer | null;
+  resource: Buffer;
+};
+
+/** The chunk statement's values for these messages (bulk, group-committed single sends, the bench). */
+export function chunkRowsOf(messages: readonly ReadyMessage[], seal: BatchSealer): ChunkRows {
+  return {
+    ids: messages.map((m) => m.id),
+    nhsHmacs: messages.map((m) => m.nhsHmac),
+    requestIds: messages.map((m) => m.input.requestId),
+    requestHmacs: messages.map((m) => m.reqHmac),
+    campaignIds: messages.map((m) => m.input.campaignId),
+    sealed: seal(messages.map((m) => m.resource)),
+    fallback: messages.map((m) => m.input.fallback),
+  };
+}
+
 /**
  * The statement that writes one chunk: every message, its receipts, its push (for a patient with a
  * device) and the receipts' callbacks. The bytes (lookup HMACs, request HMACs, sealed resources) go
@@ -305,21 +320,7 @@ async function writeChunk(
   seal: BatchSealer,
   now: Date,
 ): Promise<Set<string>> {
-  const { text, values } = chunkStatement(
-    client,
-    'in_app',
-    bundleId,
-    {
-      ids: chunk.map((p) => p.id),
-      nhsHmacs: chunk.map((p) => p.nhsHmac),
-      requestIds: chunk.map((p) => p.input.requestId),
-      requestHmacs: chunk.map((p) => p.reqHmac),
-      campaignIds: chunk.map((p) => p.input.campaignId),
-      sealed: seal(chunk.map((p) => p.resource)),
-      fallback: chunk.map((p) => p.input.fallback),
-    },
-    now,
-  );
+  const { text, values } = chunkStatement(client, 'in_app', bundleId, chunkRowsOf(chunk, seal), now);
   const { rows: inserted } = await q.query<{ id: string; status: string }>(text, values);
   if (inserted.length > 0) {
     const rejected = inserted.filter((r) => r.status === 'Rejected').length;

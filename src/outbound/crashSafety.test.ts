@@ -21,7 +21,7 @@ import { BULK_PATH } from './fhir/bulkRoute.js';
 import { CHANNEL_PATH, SYSTEM } from './fhir/systems.js';
 import { RECEIPT_REPORT_PATH } from './receipts/receiptReport.js';
 import type { ReceiptTask } from './receipts/taskResource.js';
-import { inAppRequest, rsaKeyPair, signAssertion, tokenForm } from './testSenders.js';
+import { batchBundle, inAppRequest, rsaKeyPair, signAssertion, tokenForm } from './testSenders.js';
 
 /**
  * Nothing accepted may be lost. The real server process is killed (SIGKILL) while Bundles and
@@ -240,14 +240,7 @@ describe.skipIf(!onPostgres)('nothing accepted is lost when the server process i
         finalId: null,
       }));
       const body = Buffer.from(
-        JSON.stringify({
-          resourceType: 'Bundle',
-          type: 'batch',
-          entry: entries.map((e) => ({
-            resource: request(e.nhsNumber, e.requestId, campaignId),
-            request: { method: 'POST', url: 'CommunicationRequest' },
-          })),
-        }),
+        JSON.stringify(batchBundle(entries.map((e) => request(e.nhsNumber, e.requestId, campaignId)))),
       );
       return { round: n, body, entries, outcome: 'not sent' };
     });

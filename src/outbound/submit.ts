@@ -1,8 +1,8 @@
-import { uuidv7 } from '../platform/ids/uuidv7.js';
 import { createHash } from 'node:crypto';
 import { recordAudit } from '../platform/audit/auditLog.js';
 import type { Deps } from '../platform/deps.js';
 import { FhirError, issue } from '../platform/fhir/operationOutcome.js';
+import { uuidv7 } from '../platform/ids/uuidv7.js';
 import { acceptBatcherFor } from './acceptBatcher.js';
 import { outboundChain, requestHmac } from './acceptance.js';
 import type { ApiClient } from './clients/apiClients.js';

@@ -147,3 +147,12 @@ export function inAppRequest(
     },
   };
 }
+
+/** A FHIR batch Bundle posting each resource as a CommunicationRequest, as a bulk send is made. */
+export function batchBundle(resources: readonly unknown[]): Record<string, unknown> {
+  return {
+    resourceType: 'Bundle',
+    type: 'batch',
+    entry: resources.map((resource) => ({ resource, request: { method: 'POST', url: 'CommunicationRequest' } })),
+  };
+}

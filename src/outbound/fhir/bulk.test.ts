@@ -9,7 +9,14 @@ import { UNNOTIFIED_REASON } from '../push/pushPayload.js';
 import { optInDevice } from '../push/testDevice.js';
 import { verifyAudit } from '../../platform/audit/auditLog.js';
 import { buildTestApp, type TestApp } from '../../testing/testApp.js';
-import { accessTokenFor, inAppRequest, makeSender, testNhsNumber, type TestSender } from '../testSenders.js';
+import {
+  accessTokenFor,
+  batchBundle,
+  inAppRequest,
+  makeSender,
+  testNhsNumber,
+  type TestSender,
+} from '../testSenders.js';
 
 const BULK = '/communication/in-app/FHIR/R4';
 const REQUEST_ID = 'https://fhir.nhs.uk/NHSApp/request-id';
@@ -34,11 +41,6 @@ describe('POST /communication/in-app/FHIR/R4 (batch Bundle)', () => {
     await t.close();
   });
 
-  const bundle = (resources: unknown[]) => ({
-    resourceType: 'Bundle',
-    type: 'batch',
-    entry: resources.map((resource) => ({ resource, request: { method: 'POST', url: 'CommunicationRequest' } })),
-  });
   const post = (body: unknown, bearer = token) =>
     t.app.inject({
       method: 'POST',
@@ -51,7 +53,7 @@ describe('POST /communication/in-app/FHIR/R4 (batch Bundle)', () => {
   it('accepts good entries and answers bad ones, one response per entry in order', async () => {
     const unknown = testNhsNumber();
     const res = await post(
-      bundle([
+      batchBundle([
         inAppRequest(p9, sender.odsCode),
         inAppRequest('9903002158', sender.odsCode),
         inAppRequest(unknown, sender.odsCode),
@@ -93,7 +95,7 @@ describe('POST /communication/in-app/FHIR/R4 (batch Bundle)', () => {
     const deviceless = testNhsNumber();
     await enrolPatient(t.deps, { nhsNumber: deviceless, identityLevel: 'P9' });
     const res = await post(
-      bundle([
+      batchBundle([
         inAppRequest(p9, withCallbacks.odsCode),
         inAppRequest(deviceless, withCallbacks.odsCode),
         inAppRequest(testNhsNumber(), withCallbacks.odsCode),
@@ -142,7 +144,7 @@ describe('POST /communication/in-app/FHIR/R4 (batch Bundle)', () => {
   it('writes thousands of messages across chunks and audits the Bundle', async () => {
     const n = 4_500;
     const res = await post(
-      bundle(Array.from({ length: n }, (_, i) => inAppRequest(i % 3 ? p9 : testNhsNumber(), sender.odsCode))),
+      batchBundle(Array.from({ length: n }, (_, i) => inAppRequest(i % 3 ? p9 : testNhsNumber(), sender.odsCode))),
     );
     const out = res.json<BatchResponse>();
     expect(out.entry).toHaveLength(n);
@@ -169,10 +171,10 @@ describe('POST /communication/in-app/FHIR/R4 (batch Bundle)', () => {
       content: 'Different',
       identifiers: [{ system: REQUEST_ID, value: rid }],
     });
-    const first = (await post(bundle([same, same, other]))).json<BatchResponse>();
+    const first = (await post(batchBundle([same, same, other]))).json<BatchResponse>();
     expect(first.entry.map((e) => e.response.status)).toEqual(['201 Created', '201 Created', '409 Conflict']);
     expect(idOf(first.entry[1]!)).toBe(idOf(first.entry[0]!));
-    const again = (await post(bundle([same, other]))).json<BatchResponse>();
+    const again = (await post(batchBundle([same, other]))).json<BatchResponse>();
     expect(again.entry.map((e) => e.response.status)).toEqual(['201 Created', '409 Conflict']);
     expect(idOf(again.entry[0]!)).toBe(idOf(first.entry[0]!));
     const { rows } = await t.deps.db.query<{ n: number }>(
@@ -243,7 +245,7 @@ describe('POST /communication/in-app/FHIR/R4 (batch Bundle)', () => {
       '400 Bad Request',
       '400 Bad Request',
     ]);
-    const noToken = await t.app.inject({ method: 'POST', url: BULK, payload: bundle([]) });
+    const noToken = await t.app.inject({ method: 'POST', url: BULK, payload: batchBundle([]) });
     expect(noToken.statusCode).toBe(401);
   });
 });

@@ -5,7 +5,14 @@ import { startOidcProvider, type TestOidcProvider } from '../../testing/oidcProv
 import { buildTestApp, type TestApp } from '../../testing/testApp.js';
 import { optInDevice } from '../push/testDevice.js';
 import { recordReceipt } from '../receipts/recordReceipt.js';
-import { accessTokenFor, inAppRequest, makeSender, testNhsNumber, type TestSender } from '../testSenders.js';
+import {
+  accessTokenFor,
+  batchBundle,
+  inAppRequest,
+  makeSender,
+  testNhsNumber,
+  type TestSender,
+} from '../testSenders.js';
 
 const PUBLIC_URL = 'https://patients.confide.test';
 
@@ -104,14 +111,9 @@ describe('the patient inbox', () => {
       method: 'POST',
       url: '/communication/in-app/FHIR/R4',
       headers: { authorization: `Bearer ${token}` },
-      payload: {
-        resourceType: 'Bundle',
-        type: 'batch',
-        entry: Array.from({ length: 60 }, (_, i) => ({
-          resource: inAppRequest(nhsNumber, sender.odsCode, { content: `Message ${i}` }),
-          request: { method: 'POST', url: 'CommunicationRequest' },
-        })),
-      },
+      payload: batchBundle(
+        Array.from({ length: 60 }, (_, i) => inAppRequest(nhsNumber, sender.odsCode, { content: `Message ${i}` })),
+      ),
     });
     expect(res.statusCode).toBe(200);
     const seen: string[] = [];

@@ -7,7 +7,14 @@ import { startOidcProvider, type TestOidcProvider } from '../../testing/oidcProv
 import { startPushService, type TestPushService } from '../../testing/pushService.js';
 import { buildTestApp, type TestApp } from '../../testing/testApp.js';
 import { CHANNEL_PATH } from '../fhir/systems.js';
-import { accessTokenFor, inAppRequest, makeSender, testNhsNumber, type TestSender } from '../testSenders.js';
+import {
+  accessTokenFor,
+  batchBundle,
+  inAppRequest,
+  makeSender,
+  testNhsNumber,
+  type TestSender,
+} from '../testSenders.js';
 
 /**
  * Test set-up for Web Push: the app, a local OpenID Connect provider to sign patients in, a local
@@ -133,14 +140,7 @@ export async function pushTestBed(
         method: 'POST',
         url: '/communication/in-app/FHIR/R4',
         headers: { authorization: `Bearer ${token}` },
-        payload: {
-          resourceType: 'Bundle',
-          type: 'batch',
-          entry: nhsNumbers.map((n) => ({
-            resource: inAppRequest(n, sender.odsCode),
-            request: { method: 'POST', url: 'CommunicationRequest' },
-          })),
-        },
+        payload: batchBundle(nhsNumbers.map((n) => inAppRequest(n, sender.odsCode))),
       });
       if (res.statusCode !== 200) throw new Error(`bundle answered ${res.statusCode} ${res.body}`);
       const ids = res
