@@ -4,7 +4,8 @@
  * request HMACs, and resources sealed with the organisation's key. Used by the phases that write
  * rows without the API (the rawInsert floor, and the push phase's messages).
  */
-import { BULK_CHUNK, chunkRowsOf, type ChunkRows } from '../../src/outbound/bulk.js';
+import { BULK_CHUNK } from '../../src/outbound/bulkRead.js';
+import { chunkRowsOf, type ChunkRows } from '../../src/outbound/chunkRows.js';
 import { requestHmac } from '../../src/outbound/acceptance.js';
 import { communicationResource } from '../../src/outbound/fhir/communicationResource.js';
 import { uuidv7 } from '../../src/platform/ids/uuidv7.js';

@@ -9,7 +9,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { chunkStatement, type ChunkRows } from '../../src/outbound/bulk.js';
+import { chunkStatement } from '../../src/outbound/bulk.js';
+import type { ChunkRows } from '../../src/outbound/chunkRows.js';
 import type { ApiClient } from '../../src/outbound/clients/apiClients.js';
 import { buildChunkRows } from './chunkRows.js';
 import { snapshot, type Snapshot } from './cpuWindow.js';

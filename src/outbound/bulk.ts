@@ -4,25 +4,15 @@ import type { Queryable } from '../platform/db/types.js';
 import type { Deps } from '../platform/deps.js';
 import { ServiceUnavailable } from '../platform/http/errors.js';
 import { isTransient } from '../platform/db/transient.js';
-import { issue, outcome, type Issue, type OperationOutcome } from '../platform/fhir/operationOutcome.js';
-import { uuidv7 } from '../platform/ids/uuidv7.js';
+import { issue, outcome, type OperationOutcome } from '../platform/fhir/operationOutcome.js';
+import { acceptedReceiptsSql, acceptedStatusSql, hasDeviceSql, outboundChain, PUSH_WAITING_SQL } from './acceptance.js';
+import { duplicateOutcome, type BodyRefusal, type ReadChunk } from './bulkRead.js';
+import { readBundleOffThread } from './bulkReaders.js';
+import { HMAC_BYTES, requestHmacAt, type ChunkRows } from './chunkRows.js';
 import type { ApiClient } from './clients/apiClients.js';
-import { communicationResource } from './fhir/communicationResource.js';
-import type { FallbackPolicy } from './fhir/fallbackExtension.js';
 import type { Channel } from './fhir/systems.js';
-import {
-  readCommunicationRequest,
-  type CommunicationInput,
-  type ContentMemo,
-} from './fhir/readCommunicationRequest.js';
-import { acceptedReceiptsSql, acceptedStatusSql, hasDeviceSql, PUSH_WAITING_SQL } from './acceptance.js';
 import { pushDueAt } from './push/quietHours.js';
-import { outboundChain, requestHmac } from './acceptance.js';
 
-export const MAX_BUNDLE_ENTRIES = 50_000;
-/** Rows per INSERT: large enough that the round trip is noise, small enough to keep locks short. */
-export const BULK_CHUNK = 2_000;
-const YIELD_EVERY = 200;
 /** Chunk transactions of one Bundle at once: one committing while the next is written. */
 const CHUNKS_IN_FLIGHT = 2;
 
@@ -30,114 +20,95 @@ export type EntryResponse =
   | { ok: true; id: string; repeated: boolean }
   | { ok: false; status: 400 | 403 | 409 | 500 | 503; outcome: OperationOutcome };
 
-/** An entry of the Bundle (its place in it) ready to write. */
-type Prepared = ReadyMessage & { index: number };
-
-type BatchSealer = (values: readonly Buffer[]) => { bytes: Buffer; lengths: number[] };
-
 /**
- * A batch of in-app messages, each entry independent (partial success): every entry is read by the
- * same rules as a single send, and the valid ones are written in chunks as they are read, each
- * chunk in one transaction (one statement and one audit entry naming the Bundle). Answers one
- * response per entry, in order, once every chunk is committed or has failed.
+ * A batch of in-app messages, each entry independent (partial success): the body is read on a
+ * bulk reader thread by the same rules as a single send (readBundle), and each chunk of valid
+ * entries it hands back is written in one transaction (one statement and one audit entry naming
+ * the Bundle) while the rest is read. Answers one response per entry, in order, once every chunk
+ * is committed or has failed; or why the body as a whole is refused. The body's memory moves to
+ * the reader thread.
  */
 export async function submitBundle(
   deps: Pick<Deps, 'db' | 'keyring' | 'now'>,
   client: ApiClient,
-  entries: unknown[],
+  body: Uint8Array,
   onChunkError?: (err: unknown) => void,
-): Promise<{ bundleId: string; responses: EntryResponse[] }> {
+): Promise<{ bundleId: string; responses: EntryResponse[] } | { refused: BodyRefusal }> {
   const bundleId = randomUUID();
-  const responses: EntryResponse[] = new Array<EntryResponse>(entries.length);
-  const memo: ContentMemo = new Map();
-  const seal = await deps.keyring.batchSealer(client.organisationId);
-  const hash = await deps.keyring.lookupHasher();
-  // A request-id used twice in one Bundle: the first entry decides, as if they came one by one.
-  const seenRequestIds = new Map<string, Prepared>();
-  const repeats: { index: number; first: Prepared }[] = [];
+  // Filled in as chunks are written, then with the reader's refusals and repeats.
+  const responses: EntryResponse[] = [];
+  const keys = await deps.keyring.workerKeys(client.organisationId);
   // Never rejects: every entry of the chunk gets its answer, written or not.
-  const write = async (chunk: Prepared[]): Promise<void> => {
+  const write = async ({ indexes, rows }: ReadChunk): Promise<void> => {
     let written: Set<string>;
     try {
-      written = await deps.db.tx((q) => writeChunk(q, client, bundleId, chunk, seal, deps.now()));
+      written = await deps.db.tx((q) => writeChunk(q, client, bundleId, rows, deps.now()));
     } catch (err) {
       // Other chunks keep their 201s; this chunk's entries were not written and say so, so the
       // client resends exactly those (with request-ids, safely).
       const busy = err instanceof ServiceUnavailable || isTransient(err);
-      for (const p of chunk) responses[p.index] = notWritten(busy);
+      for (const index of indexes) responses[index] = notWritten(busy);
       onChunkError?.(err);
       return;
     }
-    for (const p of chunk) {
-      if (written.has(p.id)) responses[p.index] = { ok: true, id: p.id, repeated: false };
-    }
+    const retried: number[] = [];
+    rows.ids.forEach((id, i) => {
+      if (written.has(id)) responses[indexes[i]!] = { ok: true, id, repeated: false };
+      else retried.push(i);
+    });
     // Entries whose request-id was used by an earlier request: its answer, or a conflict.
-    const retried = chunk.filter((p) => !written.has(p.id));
     if (retried.length === 0) return;
     try {
-      await answerRetries(deps.db, client, retried, responses);
+      await answerRetries(deps.db, client, rows, indexes, retried, responses);
     } catch (err) {
       // Their first answers could not be read back: nothing new was written for them, so asking
       // again is safe.
-      for (const p of retried) responses[p.index] = notWritten(true);
+      for (const i of retried) responses[indexes[i]!] = notWritten(true);
       onChunkError?.(err);
     }
   };
-  // Chunks are written while the next are read: the database and this node work at once.
-  const started: Promise<void>[] = [];
-  const writing = new Set<Promise<void>>();
-  const startWrite = async (chunk: Prepared[]) => {
-    const w = write(chunk).finally(() => writing.delete(w));
-    started.push(w);
-    writing.add(w);
-    if (writing.size >= CHUNKS_IN_FLIGHT) await Promise.race(writing);
-  };
-  let chunk: Prepared[] = [];
-  for (const [index, entry] of entries.entries()) {
-    // Reading a large Bundle is CPU-bound: let the node serve other requests as it goes.
-    if (index % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
-    const resource = readEntry(entry);
-    if ('issues' in resource) {
-      responses[index] = { ok: false, status: 400, outcome: outcome(resource.issues) };
-      continue;
-    }
-    const read = readCommunicationRequest(resource.body, 'in_app', client, memo);
-    if (!read.ok) {
-      responses[index] = { ok: false, status: read.status, outcome: outcome(read.issues) };
-      continue;
-    }
-    const input = read.input;
-    const reqHmac = input.requestId !== null ? requestHmac(hash, input) : null;
-    const earlier = input.requestId !== null ? seenRequestIds.get(input.requestId) : undefined;
-    if (earlier) {
-      if (earlier.reqHmac!.equals(reqHmac!)) repeats.push({ index, first: earlier });
-      else responses[index] = duplicate();
-      continue;
-    }
-    const id = uuidv7();
-    const p: Prepared = {
-      index,
-      id,
-      input,
-      nhsHmac: hash(input.nhsNumber),
-      reqHmac,
-      resource: Buffer.from(JSON.stringify(communicationResource(id, input)), 'utf8'),
-    };
-    if (input.requestId !== null) seenRequestIds.set(input.requestId, p);
-    chunk.push(p);
-    if (chunk.length === BULK_CHUNK) {
-      await startWrite(chunk);
-      chunk = [];
-    }
+  // Chunk k starts once chunk k - CHUNKS_IN_FLIGHT is over, however it ended: the database and
+  // the reader work at once, with at most CHUNKS_IN_FLIGHT writes running.
+  const writes: Promise<void>[] = [];
+  let entries: number | null = null;
+  let read: Awaited<ReturnType<typeof readBundleOffThread>>;
+  try {
+    read = await readBundleOffThread(
+      body,
+      { client, keys },
+      {
+        entries: (count) => (entries = count),
+        chunk: (chunk, written) => {
+          const before = writes[writes.length - CHUNKS_IN_FLIGHT] ?? Promise.resolve();
+          const run = () => write(chunk).finally(written);
+          writes.push(before.then(run, run));
+        },
+      },
+    );
+  } catch (err) {
+    await Promise.allSettled(writes);
+    // The reader failed before it had read the body: nothing was written, and the whole request fails.
+    if (entries === null) throw err;
+    // It failed part-way: the chunks already written keep their 201s, and every other entry says
+    // it was not written, so the client resends exactly those.
+    onChunkError?.(err);
+    return { bundleId, responses: complete(responses, entries) };
   }
-  if (chunk.length > 0) await startWrite(chunk);
-  await Promise.all(started);
+  await Promise.allSettled(writes);
+  if ('refused' in read) return read;
+  const { refusals, repeats } = read;
+  for (const r of refusals) responses[r.index] = { ok: false, status: r.status, outcome: r.outcome };
   // A repeat inside the Bundle gets its first entry's answer, whatever that turned out to be.
   for (const { index, first } of repeats) {
-    const answer = responses[first.index]!;
+    const answer = responses[first]!;
     responses[index] = answer.ok ? { ...answer, repeated: true } : answer;
   }
-  return { bundleId, responses };
+  return { bundleId, responses: complete(responses, entries ?? responses.length) };
+}
+
+/** One answer for each of the Bundle's entries: any left without one was not written. */
+function complete(responses: EntryResponse[], entries: number): EntryResponse[] {
+  return Array.from({ length: entries }, (_, i) => responses[i] ?? notWritten(false));
 }
 
 function notWritten(busy: boolean): EntryResponse {
@@ -149,78 +120,6 @@ function notWritten(busy: boolean): EntryResponse {
         ? issue('transient', 'The service is busy; this entry was not written. Send it again.')
         : issue('exception', 'This entry was not written. Send it again.'),
     ]),
-  };
-}
-
-function duplicate(): EntryResponse {
-  return {
-    ok: false,
-    status: 409,
-    outcome: outcome([issue('duplicate', 'This request-id was already used for a different request.', 'identifier')]),
-  };
-}
-
-/** A batch entry: `{ resource, request: { method: 'POST', url: 'CommunicationRequest' } }`. */
-function readEntry(entry: unknown): { body: unknown } | { issues: Issue[] } {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-    return { issues: [issue('invalid', 'Each entry must be an object')] };
-  }
-  const e = entry as { resource?: unknown; request?: { method?: unknown; url?: unknown } | null };
-  if (
-    e.request !== undefined &&
-    (typeof e.request !== 'object' ||
-      e.request === null ||
-      e.request.method !== 'POST' ||
-      e.request.url !== 'CommunicationRequest')
-  ) {
-    return { issues: [issue('invalid', 'request must be POST CommunicationRequest', 'request')] };
-  }
-  if (e.resource === undefined) return { issues: [issue('invalid', 'Not specified', 'resource')] };
-  return { body: e.resource };
-}
-
-const HMAC_BYTES = 32;
-
-/** Each entry's 32-byte HMAC end to end in one buffer (zeros for none), to be cut apart in SQL. */
-function packHmacs(hmacs: readonly (Buffer | null)[]): Buffer {
-  const out = Buffer.alloc(HMAC_BYTES * hmacs.length);
-  hmacs.forEach((h, i) => {
-    if (h && h.length !== HMAC_BYTES) throw new Error(`an HMAC of ${h.length} bytes, not ${HMAC_BYTES}`);
-    h?.copy(out, i * HMAC_BYTES);
-  });
-  return out;
-}
-
-/** One chunk's values, column by column; the resources already sealed into one buffer. */
-export type ChunkRows = {
-  ids: string[];
-  nhsHmacs: Buffer[];
-  requestIds: (string | null)[];
-  requestHmacs: (Buffer | null)[];
-  campaignIds: (string | null)[];
-  sealed: { bytes: Buffer; lengths: number[] };
-  fallback: (FallbackPolicy | null | undefined)[];
-};
-
-/** A message read and hashed, ready to write; its resource as UTF-8 JSON, sealed with its chunk. */
-export type ReadyMessage = {
-  id: string;
-  input: CommunicationInput;
-  nhsHmac: Buffer;
-  reqHmac: Buffer | null;
-  resource: Buffer;
-};
-
-/** The chunk statement's values for these messages (bulk, group-committed single sends, the bench). */
-export function chunkRowsOf(messages: readonly ReadyMessage[], seal: BatchSealer): ChunkRows {
-  return {
-    ids: messages.map((m) => m.id),
-    nhsHmacs: messages.map((m) => m.nhsHmac),
-    requestIds: messages.map((m) => m.input.requestId),
-    requestHmacs: messages.map((m) => m.reqHmac),
-    campaignIds: messages.map((m) => m.input.campaignId),
-    sealed: seal(messages.map((m) => m.resource)),
-    fallback: messages.map((m) => m.input.fallback),
   };
 }
 
@@ -248,9 +147,9 @@ export function chunkStatement(
   });
   const values: unknown[] = [
     rows.ids,
-    packHmacs(rows.nhsHmacs),
+    rows.nhsHmacs,
     rows.requestIds,
-    packHmacs(rows.requestHmacs),
+    rows.requestHmacs,
     rows.campaignIds,
     rows.sealed.bytes,
     offsets,
@@ -316,11 +215,10 @@ async function writeChunk(
   q: Queryable,
   client: ApiClient,
   bundleId: string,
-  chunk: Prepared[],
-  seal: BatchSealer,
+  rows: ChunkRows,
   now: Date,
 ): Promise<Set<string>> {
-  const { text, values } = chunkStatement(client, 'in_app', bundleId, chunkRowsOf(chunk, seal), now);
+  const { text, values } = chunkStatement(client, 'in_app', bundleId, rows, now);
   const { rows: inserted } = await q.query<{ id: string; status: string }>(text, values);
   if (inserted.length > 0) {
     const rejected = inserted.filter((r) => r.status === 'Rejected').length;
@@ -341,19 +239,21 @@ async function writeChunk(
 async function answerRetries(
   db: Pick<Deps['db'], 'query'>,
   client: ApiClient,
-  retried: Prepared[],
+  chunk: ChunkRows,
+  indexes: number[],
+  retried: number[],
   responses: EntryResponse[],
 ): Promise<void> {
   const { rows } = await db.query<{ id: string; request_id: string; request_hmac: Uint8Array }>(
     'SELECT id, request_id, request_hmac FROM outbound_messages WHERE client_id = $1 AND request_id = ANY($2::text[])',
-    [client.id, retried.map((p) => p.input.requestId)],
+    [client.id, retried.map((i) => chunk.requestIds[i])],
   );
   const byRequestId = new Map(rows.map((r) => [r.request_id, r]));
-  for (const p of retried) {
-    const prior = byRequestId.get(p.input.requestId!);
-    responses[p.index] =
-      prior && Buffer.from(prior.request_hmac).equals(p.reqHmac!)
+  for (const i of retried) {
+    const prior = byRequestId.get(chunk.requestIds[i]!);
+    responses[indexes[i]!] =
+      prior && Buffer.from(prior.request_hmac).equals(requestHmacAt(chunk, i))
         ? { ok: true, id: prior.id, repeated: true }
-        : duplicate();
+        : { ok: false, status: 409, outcome: duplicateOutcome() };
   }
 }

@@ -1,27 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enrolPatient } from '../identity/patients.js';
 import { verifyAudit } from '../platform/audit/auditLog.js';
-import { KeyRing } from '../platform/crypto/keyring.js';
-import { loadMasterKeys } from '../platform/crypto/masterKeys.js';
-import { migrate } from '../platform/db/migrate.js';
-import { makeOrganisation, makeStaff } from '../testing/factories.js';
+import type { KeyRing } from '../platform/crypto/keyring.js';
 import { mapLimit } from '../testing/mapLimit.js';
 import { testRangeNhsNumbers } from '../testing/nhsNumbers.js';
-import { ServerProcess } from '../testing/serverProcess.js';
-import { createTestDatabase, testConfig, type TestDatabase } from '../testing/testDatabase.js';
+import type { ServerProcess } from '../testing/serverProcess.js';
+import type { TestDatabase } from '../testing/testDatabase.js';
 import { TOKEN_PATH } from './auth/tokenRoute.js';
 import { CALLBACK_LEASE_MS } from './callbacks/deliverCallbacks.js';
-import { SIGNATURE_HEADER, verifyCallbackSignature } from './callbacks/signature.js';
-import { registerApiClient } from './clients/apiClients.js';
+import { verifyCallbackSignature } from './callbacks/signature.js';
 import { BULK_PATH } from './fhir/bulkRoute.js';
 import { CHANNEL_PATH, SYSTEM } from './fhir/systems.js';
 import { RECEIPT_REPORT_PATH } from './receipts/receiptReport.js';
 import type { ReceiptTask } from './receipts/taskResource.js';
-import { batchBundle, inAppRequest, rsaKeyPair, signAssertion, tokenForm } from './testSenders.js';
+import { call, crashTestBed, type Answer, type CrashBed, type CrashSender, type Delivery } from './testCrashBed.js';
+import { batchBundle, inAppRequest, signAssertion, tokenForm } from './testSenders.js';
 
 /**
  * Nothing accepted may be lost. The real server process is killed (SIGKILL) while Bundles and
@@ -41,49 +34,6 @@ const UNKNOWN = 60;
 /** Rounds of "send, kill, restart" allowed to reach a kill with answers on one side and cut-offs on the other. */
 const MAX_ROUNDS = 3;
 
-type Answer = { status: number; headers: http.IncomingHttpHeaders; body: string };
-
-/** One HTTP exchange; rejects when the connection fails or closes before the whole answer came. */
-function call(
-  agent: http.Agent,
-  base: URL,
-  method: 'GET' | 'POST',
-  path: string,
-  headers: Record<string, string>,
-  body?: Buffer,
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: base.hostname,
-        port: base.port,
-        method,
-        path,
-        agent,
-        headers: body ? { ...headers, 'content-length': String(body.length) } : headers,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('aborted', () => reject(new Error('answer cut off')));
-        res.on('end', () => {
-          const bytes = Buffer.concat(chunks);
-          const length = res.headers['content-length'];
-          if (!res.complete || (length !== undefined && Number(length) !== bytes.length)) {
-            reject(new Error('answer cut off'));
-            return;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: bytes.toString('utf8') });
-        });
-      },
-    );
-    req.setTimeout(120_000, () => req.destroy(new Error('timed out')));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 type Sent = {
   requestId: string;
   nhsNumber: string;
@@ -99,22 +49,20 @@ type BundleSend = {
   outcome: 'answered' | 'refused' | 'cut off' | 'in flight' | 'not sent';
 };
 type SingleSend = Sent & { body: Buffer; outcome: 'answered' | 'refused' | 'cut off' };
-type Delivery = { key: string; signature: string; body: string; at: number };
 
 const onPostgres = process.env.CONFIDE_TEST_DB === 'postgres';
 
 describe.skipIf(!onPostgres)('nothing accepted is lost when the server process is killed', () => {
+  let bed: CrashBed | undefined;
   let tdb: TestDatabase;
   let server: ServerProcess | null = null;
-  let receiver: http.Server | null = null;
-  const deliveries: Delivery[] = [];
-  const masterKey = randomBytes(32).toString('base64');
+  let deliveries: Delivery[];
   let keyring: KeyRing;
-  let sender: { clientId: string; apiKey: string; kid: string; privateKey: CryptoKey; odsCode: string };
+  let sender: CrashSender;
   let callbackSecret: string;
+  let patientOf: Map<string, string>;
   const enrolled = testRangeNhsNumbers(ENROLLED + UNKNOWN);
   const unknown = enrolled.splice(ENROLLED);
-  const patientOf = new Map<string, string>();
   const bundles: BundleSend[] = [];
   const singles: SingleSend[] = [];
   let lastKillAt = 0;
@@ -159,65 +107,14 @@ describe.skipIf(!onPostgres)('nothing accepted is lost when the server process i
   const singleId = (res: Answer) => /\/CommunicationRequest\/([0-9a-f-]{36})$/.exec(String(res.headers.location))![1]!;
 
   beforeAll(async () => {
-    tdb = await createTestDatabase();
-    await migrate(tdb.db);
-    keyring = new KeyRing(tdb.db, loadMasterKeys({ masterKey, previousMasterKeys: [], dataDir: '/nonexistent' }));
-    // Audit entries written here must verify with the server's key: the same master key's.
-    tdb.db.context.auditKey = await keyring.auditKey();
-    const deps = { db: tdb.db, keyring, now: () => new Date() };
-
-    receiver = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        deliveries.push({
-          key: String(req.headers['idempotency-key']),
-          signature: String(req.headers[SIGNATURE_HEADER]),
-          body: Buffer.concat(chunks).toString('utf8'),
-          at: Date.now(),
-        });
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver!.listen(0, '127.0.0.1', resolve));
-    const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/receipts`;
-
-    const org = await makeOrganisation(deps);
-    const admin = await makeStaff(deps, org.id, { isOrgAdmin: true });
-    const kid = 'crash-test';
-    const { privateKey, publicJwk } = await rsaKeyPair(kid);
-    const client = await registerApiClient(
-      { ...deps, config: testConfig({ allowPrivateCallbacks: true }) },
-      { staffId: admin.id, organisationId: org.id, isOrgAdmin: true, roles: new Map(), ip: null },
-      {
-        name: 'Crash test sender',
-        odsCode: org.odsCode,
-        allowedLinkDomains: ['www.nhs.uk'],
-        rateLimitPerMinute: 1_000_000,
-        callbackUrl,
-        jwks: { keys: [{ kty: 'RSA', kid, n: publicJwk.n!, e: publicJwk.e!, alg: 'RS512', use: 'sig' }] },
-      },
-    );
-    sender = { clientId: client.id, apiKey: client.apiKey, kid, privateKey, odsCode: org.odsCode };
-    callbackSecret = client.callbackSecret!;
-    await mapLimit(enrolled, 8, async (nhsNumber) => {
-      patientOf.set(nhsNumber, await enrolPatient(deps, { nhsNumber, identityLevel: 'P9' }));
-    });
-
-    server = await ServerProcess.start({
-      databaseUrl: tdb.url!,
-      masterKey,
-      env: { OUTBOUND_ALLOW_PRIVATE_CALLBACKS: 'true' },
-    });
+    bed = await crashTestBed(enrolled);
+    ({ tdb, keyring, sender, callbackSecret, patientOf, deliveries, server } = bed);
   });
 
   afterAll(async () => {
-    await server?.kill();
-    if (receiver) {
-      receiver.closeAllConnections();
-      await new Promise((resolve) => receiver!.close(resolve));
-    }
-    await tdb?.drop();
+    // The bed kills whichever server process the test left running.
+    if (bed && server) bed.server = server;
+    await bed?.close();
   });
 
   /**

@@ -4,6 +4,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'j
 import type { Deps } from '../platform/deps.js';
 import { makeOrganisation, makeStaff, unique } from '../testing/factories.js';
 import { loginAs } from '../testing/login.js';
+import { CURRENT_STATUS_JOIN, CURRENT_STATUS_SQL } from './receipts/recordReceipt.js';
 
 /**
  * Test parties of the outbound API: an organisation admin who registers a sending system with a
@@ -155,4 +156,13 @@ export function batchBundle(resources: readonly unknown[]): Record<string, unkno
     type: 'batch',
     entry: resources.map((resource) => ({ resource, request: { method: 'POST', url: 'CommunicationRequest' } })),
   };
+}
+
+/** A message's current status: the one it moved on to, else the one it was written with. */
+export async function currentStatus(db: Pick<Deps['db'], 'query'>, messageId: string): Promise<string> {
+  const { rows } = await db.query<{ status: string }>(
+    `SELECT ${CURRENT_STATUS_SQL} AS status FROM outbound_messages m ${CURRENT_STATUS_JOIN} WHERE m.id = $1`,
+    [messageId],
+  );
+  return rows[0]!.status;
 }

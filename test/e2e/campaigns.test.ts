@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { optInDevice } from '../../src/outbound/push/testDevice.js';
-import { testNhsNumber } from '../../src/outbound/testSenders.js';
+import { currentStatus, testNhsNumber } from '../../src/outbound/testSenders.js';
 import { makeOrganisation, makeService, makeStaff } from '../../src/testing/factories.js';
 import { signIn } from './flows.js';
 import { startE2E, type E2E } from './harness.js';
@@ -93,8 +93,8 @@ describe('campaigns', () => {
         'the patient’s message page',
       );
       await eventually(
-        () => e2e.deps.db.query<{ status: string }>('SELECT status FROM outbound_messages WHERE id = $1', [sent[2]]),
-        (r) => r.rows[0]?.status === 'Read',
+        () => currentStatus(e2e.deps.db, sent[2]!),
+        (status) => status === 'Read',
         'the message marked Read',
       );
 

@@ -2,6 +2,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { dispatchDuePushes } from '../../src/outbound/push/dispatchPushes.js';
 import { patientChain } from '../../src/identity/patientSignIn/patientChain.js';
+import { currentStatus } from '../../src/outbound/testSenders.js';
 import { startPushService, type TestPushService } from '../../src/testing/pushService.js';
 import { startE2E, type E2E } from './harness.js';
 import { makePerson, makeSending, sendInApp, signInWithNhsLogin, type Person } from './patientFlows.js';
@@ -35,9 +36,7 @@ const TURN_ON = 'Turn on notifications';
 const TURN_OFF = 'Turn off notifications';
 const GENERIC = { title: 'NHS', body: 'You have a new message.' };
 
-const statusOf = async (messageId: string) =>
-  (await e2e.deps.db.query<{ status: string }>('SELECT status FROM outbound_messages WHERE id = $1', [messageId]))
-    .rows[0]?.status;
+const statusOf = (messageId: string) => currentStatus(e2e.deps.db, messageId);
 
 /**
  * Sends the message's push as the server's dispatcher does. A message accepted between 22:00 and

@@ -3,6 +3,7 @@ import { requireOrgAdmin } from '../../organisations/admin/access.js';
 import { recordAudit } from '../../platform/audit/auditLog.js';
 import type { Deps } from '../../platform/deps.js';
 import { NotFound } from '../../platform/http/errors.js';
+import { CURRENT_STATUS_JOIN, CURRENT_STATUS_SQL } from '../receipts/recordReceipt.js';
 
 /**
  * Campaign figures for the organisation that owns the sending client: messages by latest status,
@@ -38,8 +39,11 @@ export type ReadRatePoint = { hour: string; delivered: number; read: number; rea
  */
 export const READ_RATE_MAX_HOURS = 2000;
 
-/** SQL over a message's columns (unqualified): an in-app message in a patient's inbox. */
-const DELIVERED_SQL = `channel = 'in_app' AND status <> 'Rejected'`;
+/**
+ * SQL over a message's columns (outbound_messages as m): an in-app message in a patient's inbox.
+ * Rejected is only ever the status a message was written with, so the column as written says it.
+ */
+const DELIVERED_SQL = `m.channel = 'in_app' AND m.status <> 'Rejected'`;
 
 async function requireOwnClient(deps: Pick<Deps, 'db'>, staff: StaffContext, clientId: string): Promise<void> {
   requireOrgAdmin(staff);
@@ -77,13 +81,14 @@ export async function listCampaigns(
     notification_only: number;
     first: Date;
   }>(
-    `SELECT campaign_id, status, count(*)::int AS n,
+    `SELECT m.campaign_id, ${CURRENT_STATUS_SQL} AS status, count(*)::int AS n,
        count(*) FILTER (WHERE ${DELIVERED_SQL})::int AS delivered,
-       count(read_at) FILTER (WHERE ${DELIVERED_SQL})::int AS read,
-       count(*) FILTER (WHERE channel = 'notification')::int AS notification_only,
-       min(created_at) AS first
-     FROM outbound_messages WHERE client_id = $1 AND campaign_id IS NOT NULL
-     GROUP BY campaign_id, status ORDER BY campaign_id`,
+       count(m.read_at) FILTER (WHERE ${DELIVERED_SQL})::int AS read,
+       count(*) FILTER (WHERE m.channel = 'notification')::int AS notification_only,
+       min(m.created_at) AS first
+     FROM outbound_messages m ${CURRENT_STATUS_JOIN}
+     WHERE m.client_id = $1 AND m.campaign_id IS NOT NULL
+     GROUP BY m.campaign_id, 2 ORDER BY m.campaign_id`,
     [clientId],
   );
   const byCampaign = new Map<string, CampaignSummary>();
@@ -179,8 +184,9 @@ export async function campaignCsv(
     created_at: Date;
     read_at: Date | null;
   }>(
-    `SELECT id, request_id, status, created_at, read_at FROM outbound_messages
-     WHERE client_id = $1 AND campaign_id = $2 ORDER BY created_at, id`,
+    `SELECT m.id, m.request_id, ${CURRENT_STATUS_SQL} AS status, m.created_at, m.read_at
+     FROM outbound_messages m ${CURRENT_STATUS_JOIN}
+     WHERE m.client_id = $1 AND m.campaign_id = $2 ORDER BY m.created_at, m.id`,
     [clientId, campaignId],
   );
   if (rows.length === 0) throw new NotFound('Campaign');

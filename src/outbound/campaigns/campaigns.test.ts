@@ -120,7 +120,11 @@ describe('campaign figures', () => {
     const pushed = await sendNotification(withDevice, 'mixed');
     await sendNotification(withDevice, 'mixed');
     await sendNotification(withoutDevice, 'mixed');
-    await t.deps.db.query("UPDATE outbound_messages SET status = 'NotificationAttempted' WHERE id = $1", [pushed]);
+    // Its push went out: the status it moved on to, as recordReceipts stores it.
+    await t.deps.db.query(
+      "INSERT INTO outbound_message_status (message_id, status) VALUES ($1, 'NotificationAttempted')",
+      [pushed],
+    );
     await t.deps.db.query("UPDATE outbound_messages SET read_at = created_at + interval '5 minutes' WHERE id = $1", [
       inApp[0],
     ]);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { recordReceipt } from '../receipts/recordReceipt.js';
 import { STATUS_CLAIM_SQL } from './fallbackStatus.js';
 import { FALLBACK_STATUS_EXTENSION_URL } from './fallbackStatusExtension.js';
+import { QUEUE_PLAN_SQL } from '../../platform/db/queueClaim.js';
 import { FALLBACK_SCAN_SQL, NOT_NOTIFIED_S, UNREAD_S } from './runFallbacks.js';
 import { fallbackParties, HOUR, type FallbackParties } from './testFallback.js';
 
@@ -84,18 +85,19 @@ describe('fallback for notification-only messages', () => {
     expect(await stateOf(never)).toBeUndefined();
   });
 
-  it('finds due messages of both channels through partial indexes', async () => {
-    // With sequential scans priced out, the planner shows which index can answer each query.
+  it('finds due messages of both channels through partial indexes, in their order', async () => {
+    // Under the queue claims' settings (claimInQueueOrder), the planner shows which index answers.
     const plan = async (sql: string, params: unknown[]) =>
       p.t.deps.db.tx(async (q) => {
-        await q.query('SET LOCAL enable_seqscan = off');
+        await q.exec(QUEUE_PLAN_SQL);
         const { rows } = await q.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params);
         return rows.map((r) => r['QUERY PLAN']).join('\n');
       });
     const now = new Date();
-    expect(await plan(FALLBACK_SCAN_SQL, [now, NOT_NOTIFIED_S, UNREAD_S, 500])).toContain(
-      'outbound_messages_fallback_due',
-    );
+    const scan = await plan(FALLBACK_SCAN_SQL, [now, NOT_NOTIFIED_S, UNREAD_S, 500]);
+    expect(scan).toContain('outbound_messages_fallback_due');
+    // Walked in created_at order and stopped at the limit: nothing read whole and sorted.
+    expect(scan).not.toMatch(/Sort|Seq Scan|Bitmap/);
     expect(await plan(STATUS_CLAIM_SQL, [now, now, 300])).toContain('outbound_fallbacks_status_check');
   });
 });

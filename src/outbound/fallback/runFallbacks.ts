@@ -69,7 +69,9 @@ export async function runFallbacks(
   const notify = notifyClient(notifyConfig);
   const now = deps.now();
   const limit = opts.limit ?? 200;
-  const fresh = await deps.db.query<Claim>(FALLBACK_SCAN_SQL, [now, NOT_NOTIFIED_S, UNREAD_S, limit]);
+  // In the index's order whatever the statistics say (see claimInQueueOrder): a burst of messages
+  // comes due for fallback together, an hour or a day after it was sent.
+  const fresh = await claimInQueueOrder<Claim>(deps.db, FALLBACK_SCAN_SQL, [now, NOT_NOTIFIED_S, UNREAD_S, limit]);
   const stale = await claimInQueueOrder<Claim>(
     deps.db,
     `UPDATE outbound_fallbacks SET claimed_at = $1, attempts = attempts + 1
@@ -79,7 +81,7 @@ export async function runFallbacks(
      RETURNING message_id, reason, attempts`,
     [now, new Date(now.getTime() - FALLBACK_LEASE_MS), limit],
   );
-  const claims = [...fresh.rows, ...stale];
+  const claims = [...fresh, ...stale];
   if (claims.length === 0) return result;
   const { rows } = await deps.db.query<Details>(
     `SELECT m.id AS message_id, m.client_id, o.name AS org_name, c.notify_sms_template_id AS sms_template,

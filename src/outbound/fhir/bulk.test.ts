@@ -4,6 +4,8 @@ import { enrolPatient } from '../../identity/patients.js';
 import type { Db } from '../../platform/db/types.js';
 import { ServiceUnavailable } from '../../platform/http/errors.js';
 import { submitBundle } from '../bulk.js';
+import { BULK_CHUNK } from '../bulkRead.js';
+import { closeBulkReaders } from '../bulkReaders.js';
 import { cachedClientById } from '../clients/apiClients.js';
 import { UNNOTIFIED_REASON } from '../push/pushPayload.js';
 import { optInDevice } from '../push/testDevice.js';
@@ -193,12 +195,12 @@ describe('POST /communication/in-app/FHIR/R4 (batch Bundle)', () => {
       tx: (fn) => (++calls === 2 ? Promise.reject(new ServiceUnavailable()) : t.deps.db.tx(fn)),
     };
     const errors: unknown[] = [];
-    const { responses } = await submitBundle(
-      { ...t.deps, db },
-      client,
-      Array.from({ length: 2_500 }, () => ({ resource: inAppRequest(p9, sender.odsCode) })),
-      (err) => errors.push(err),
+    const body = batchBundle(Array.from({ length: 2_500 }, () => inAppRequest(p9, sender.odsCode)));
+    const read = await submitBundle({ ...t.deps, db }, client, Buffer.from(JSON.stringify(body)), (err) =>
+      errors.push(err),
     );
+    if ('refused' in read) throw new Error('the Bundle was refused');
+    const { responses } = read;
     expect(responses.slice(0, 2_000).every((r) => r.ok)).toBe(true);
     expect(responses.slice(2_000).every((r) => !r.ok && r.status === 503)).toBe(true);
     expect(errors).toHaveLength(1);
@@ -208,6 +210,45 @@ describe('POST /communication/in-app/FHIR/R4 (batch Bundle)', () => {
       [written],
     );
     expect(rows[0]!.n).toBe(2_000);
+  });
+
+  it('answers every entry when its reader thread dies part-way: the chunks written 201, the rest 500', async () => {
+    const client = (await cachedClientById(t.deps, sender.id))!;
+    let calls = 0;
+    // The reader dies as the first chunk is written: it has handed over at most the three chunks
+    // it may read ahead of the writes, and those are written all the same.
+    const db: Db = {
+      ...t.deps.db,
+      tx: async (fn) => {
+        if (++calls === 1) await closeBulkReaders();
+        return t.deps.db.tx(fn);
+      },
+    };
+    const errors: unknown[] = [];
+    const body = batchBundle(Array.from({ length: 5 * BULK_CHUNK }, () => inAppRequest(p9, sender.odsCode)));
+    const read = await submitBundle({ ...t.deps, db }, client, Buffer.from(JSON.stringify(body)), (err) =>
+      errors.push(err),
+    );
+    if ('refused' in read) throw new Error('the Bundle was refused');
+    const { responses } = read;
+    expect(responses).toHaveLength(5 * BULK_CHUNK);
+    // Whole chunks written, at the front (how many the reader handed over before it died), and
+    // every other entry 500: not written, to be sent again.
+    const ok = responses.findIndex((r) => !r.ok);
+    expect(ok % BULK_CHUNK).toBe(0);
+    expect(ok / BULK_CHUNK).toBeGreaterThanOrEqual(1);
+    expect(ok / BULK_CHUNK).toBeLessThanOrEqual(3);
+    expect(responses.slice(ok).every((r) => !r.ok && r.status === 500)).toBe(true);
+    expect(errors).toHaveLength(1);
+    const written = responses.filter((r) => r.ok).map((r) => (r.ok ? r.id : ''));
+    const { rows } = await t.deps.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM outbound_messages WHERE id = ANY($1::uuid[])',
+      [written],
+    );
+    expect(rows[0]!.n).toBe(ok);
+    // The next Bundle gets a new reader.
+    const again = await post(batchBundle([inAppRequest(p9, sender.odsCode)]));
+    expect(again.json<BatchResponse>().entry[0]!.response.status).toBe('201 Created');
   });
 
   it('refuses what is not a batch Bundle, or too large a one, as a whole', async () => {
@@ -247,5 +288,61 @@ describe('POST /communication/in-app/FHIR/R4 (batch Bundle)', () => {
     ]);
     const noToken = await t.app.inject({ method: 'POST', url: BULK, payload: batchBundle([]) });
     expect(noToken.statusCode).toBe(401);
+  });
+
+  it('refuses a body that is not strict JSON as a whole, as every endpoint does, writing nothing', async () => {
+    const raw = (payload: string | Buffer) =>
+      t.app.inject({
+        method: 'POST',
+        url: BULK,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' },
+        payload,
+      });
+    const good = JSON.stringify(batchBundle([inAppRequest(p9, sender.odsCode, { content: 'never written' })]));
+    const cases: [string | Buffer, string][] = [
+      [good.slice(0, -1), 'Invalid Json encountered.'],
+      ['', 'Invalid Json encountered.'],
+      // A key that would set the object's prototype, inside an entry.
+      [
+        good.replace(
+          '"resourceType":"CommunicationRequest"',
+          '"__proto__":{"x":1},"resourceType":"CommunicationRequest"',
+        ),
+        'Invalid Json encountered.',
+      ],
+      [
+        Buffer.concat([Buffer.from(good.slice(0, -2)), Buffer.from([0xff]), Buffer.from(good.slice(-2))]),
+        'not valid UTF-8',
+      ],
+    ];
+    const before = await t.deps.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM outbound_messages WHERE client_id = $1',
+      [sender.id],
+    );
+    for (const [payload, diagnostics] of cases) {
+      const res = await raw(payload);
+      expect(res.statusCode).toBe(400);
+      const body = res.json<{ resourceType: string; issue: { diagnostics: string }[] }>();
+      expect(body.resourceType).toBe('OperationOutcome');
+      expect(body.issue[0]!.diagnostics).toContain(diagnostics);
+    }
+    // No body at all, or a body sent as another type: not a Bundle, as before.
+    for (const headers of [{}, { 'content-type': 'text/plain' }]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: BULK,
+        headers: { authorization: `Bearer ${token}`, ...headers },
+        payload: headers['content-type'] ? '4294967295' : undefined,
+      });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json<{ issue: { diagnostics: string }[] }>().issue[0]!.diagnostics).toBe('A Bundle is expected');
+    }
+    const after = await t.deps.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM outbound_messages WHERE client_id = $1',
+      [sender.id],
+    );
+    expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
+    // The same body, well formed, is written: the cases above failed for their flaw alone.
+    expect((await raw(good)).json<BatchResponse>().entry[0]!.response.status).toBe('201 Created');
   });
 });

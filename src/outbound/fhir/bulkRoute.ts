@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { FHIR_JSON } from '../../platform/fhir/fhirErrors.js';
+import { Invalid } from '../../platform/http/errors.js';
 import { FhirError, issue } from '../../platform/fhir/operationOutcome.js';
-import { MAX_BUNDLE_ENTRIES, submitBundle, type EntryResponse } from '../bulk.js';
+import { submitBundle, type EntryResponse } from '../bulk.js';
+import type { BodyRefusal } from '../bulkRead.js';
 import { requireApiClient } from './bearerAuth.js';
 
 export const BULK_PATH = '/communication/in-app/FHIR/R4';
@@ -20,6 +22,15 @@ const STATUS_TEXT: Record<number, string> = {
   503: '503 Service Unavailable',
 };
 
+const JSON_TYPES = ['application/json', 'application/fhir+json'];
+
+/** A body refused as a whole answers as the API's JSON parser and the Bundle checks always have. */
+function refusal(r: BodyRefusal): Error {
+  if (r.kind === 'utf8') return new Invalid('Request body is not valid UTF-8.', 'invalid_utf8');
+  if (r.kind === 'json') return new FhirError(400, [issue('invalid', 'Invalid Json encountered.')]);
+  return new FhirError(400, r.issues);
+}
+
 function entryOf(r: EntryResponse) {
   return r.ok
     ? { response: { status: STATUS_TEXT[201]!, location: `CommunicationRequest/${r.id}` } }
@@ -33,6 +44,12 @@ function entryOf(r: EntryResponse) {
  */
 export async function bulkRoute(app: FastifyInstance, opts: { rateLimit: object }): Promise<void> {
   const { deps } = app;
+  // In this plugin only, the body stays bytes: it is decoded and parsed on a bulk reader thread
+  // (bulkReaders.ts), under the same rules as every JSON body (strict UTF-8, no prototype keys).
+  app.removeContentTypeParser(JSON_TYPES);
+  app.addContentTypeParser(JSON_TYPES, { parseAs: 'buffer', bodyLimit: BULK_BODY_LIMIT }, (_request, body, done) =>
+    done(null, body),
+  );
   app.post(
     BULK_PATH,
     {
@@ -46,25 +63,16 @@ export async function bulkRoute(app: FastifyInstance, opts: { rateLimit: object 
     },
     async (request, reply) => {
       const client = requireApiClient(request);
-      const body = request.body as { resourceType?: unknown; type?: unknown; entry?: unknown } | null;
-      if (typeof body !== 'object' || body === null || body.resourceType !== 'Bundle') {
+      // No body, or one of a type this plugin does not read as bytes (text/plain…): not a Bundle.
+      if (!Buffer.isBuffer(request.body))
         throw new FhirError(400, [issue('invalid', 'A Bundle is expected', 'resourceType')]);
-      }
-      if (body.type !== 'batch') throw new FhirError(400, [issue('invalid', "Bundle type must be 'batch'", 'type')]);
-      if (!Array.isArray(body.entry) || body.entry.length === 0) {
-        throw new FhirError(400, [issue('invalid', 'Not specified', 'entry')]);
-      }
-      if (body.entry.length > MAX_BUNDLE_ENTRIES) {
-        throw new FhirError(400, [
-          issue('invalid', `Exceeds maximum length: at most ${MAX_BUNDLE_ENTRIES} entries`, 'entry'),
-        ]);
-      }
-      const { responses } = await submitBundle(deps, client, body.entry, (err) =>
+      const read = await submitBundle(deps, client, request.body, (err) =>
         request.log.error({ err }, 'bulk chunk not written'),
       );
+      if ('refused' in read) throw refusal(read.refused);
       return reply
         .type(FHIR_JSON)
-        .send({ resourceType: 'Bundle', type: 'batch-response', entry: responses.map(entryOf) });
+        .send({ resourceType: 'Bundle', type: 'batch-response', entry: read.responses.map(entryOf) });
     },
   );
 }

@@ -6,7 +6,14 @@ import { issueAccessToken } from '../auth/accessTokens.js';
 import { ACCESS_TOKEN_KEY_PURPOSE } from '../auth/tokenRoute.js';
 import { UNNOTIFIED_REASON } from '../push/pushPayload.js';
 import { optInDevice } from '../push/testDevice.js';
-import { accessTokenFor, inAppRequest, makeSender, testNhsNumber, type TestSender } from '../testSenders.js';
+import {
+  accessTokenFor,
+  currentStatus,
+  inAppRequest,
+  makeSender,
+  testNhsNumber,
+  type TestSender,
+} from '../testSenders.js';
 
 const IN_APP = '/communication/in-app/FHIR/R4/CommunicationRequest';
 const NOTIFICATION = '/communication/notification/FHIR/R4/CommunicationRequest';
@@ -53,9 +60,7 @@ describe('NHS App–compatible CommunicationRequest endpoints', () => {
         [messageId],
       )
     ).rows;
-  const statusOf = async (messageId: string) =>
-    (await t.deps.db.query<{ status: string }>('SELECT status FROM outbound_messages WHERE id = $1', [messageId]))
-      .rows[0]!.status;
+  const statusOf = (messageId: string) => currentStatus(t.deps.db, messageId);
   const pushesOf = async (messageId: string) =>
     (
       await t.deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbound_pushes WHERE message_id = $1', [

@@ -6,6 +6,7 @@ import { buildTestApp, type TestApp } from '../../testing/testApp.js';
 import { optInDevice } from '../push/testDevice.js';
 import { recordReceipt } from '../receipts/recordReceipt.js';
 import {
+  currentStatus,
   accessTokenFor,
   batchBundle,
   inAppRequest,
@@ -100,9 +101,7 @@ describe('the patient inbox', () => {
     expect(audits.rows.length).toBeGreaterThan(0);
   });
 
-  const statusOf = async (id: string) =>
-    (await t.deps.db.query<{ status: string }>('SELECT status FROM outbound_messages WHERE id = $1', [id])).rows[0]!
-      .status;
+  const statusOf = (id: string) => currentStatus(t.deps.db, id);
 
   it('pages through messages written together without skipping any', async () => {
     const { nhsNumber, session } = await person('P9');

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { guardedLookup, isPublicAddress } from '../callbacks/addressGuard.js';
 
 const TIMEOUT_MS = 10_000;
@@ -32,34 +32,60 @@ function agentFor(allowLocal: boolean): Agent {
  * answer (network error, timeout, or an address the guard refused). Redirects are not followed.
  */
 export async function postPush(
-  endpoint: string,
+  /** The subscription's endpoint, parsed once by the caller (its origin is also the VAPID audience). */
+  target: URL,
   headers: Record<string, string>,
   body: Uint8Array,
   allowLocal: boolean,
 ): Promise<number | null> {
-  let target: URL;
-  try {
-    target = new URL(endpoint);
-  } catch {
-    return null;
-  }
   const secure = target.protocol === 'https:';
   if (!secure && !(allowLocal && target.protocol === 'http:')) return null;
   // An address literal never reaches the lookup, so the guard is applied to it here.
   const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
   if (!allowLocal && isIP(host) !== 0 && !isPublicAddress(host)) return null;
-  try {
-    const res = await agentFor(allowLocal).request({
-      origin: target.origin,
-      path: `${target.pathname}${target.search}`,
-      method: 'POST',
-      headers,
-      body,
-    });
-    // The answer's body is not needed; reading it frees the connection for the next push.
-    await res.body.dump();
-    return res.statusCode;
-  } catch {
-    return null;
+  return new Promise((resolve) => {
+    try {
+      agentFor(allowLocal).dispatch(
+        { origin: target.origin, path: `${target.pathname}${target.search}`, method: 'POST', headers, body },
+        new StatusOnly(resolve),
+      );
+    } catch {
+      resolve(null);
+    }
+  });
+}
+
+/** More answer body than any push service sends: past it, the connection is dropped. */
+const MAX_ANSWER_BYTES = 128 * 1024;
+
+/**
+ * undici's handler interface rather than request(): no response stream is made only to be
+ * drained. The push is settled by the status line: what follows (a body, or its failure) cannot
+ * change whether the push service took the push, and a slow or endless body holds no send of the
+ * batch. A class, so a push makes one small object rather than a set of closures.
+ */
+class StatusOnly implements Dispatcher.DispatchHandler {
+  private settled = false;
+  private bytes = 0;
+  constructor(private readonly done: (status: number | null) => void) {}
+  // Its presence is what marks a handler as undici's current interface.
+  onRequestStart(): void {}
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+    this.settle(statusCode);
+  }
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.bytes += chunk.length;
+    if (this.bytes > MAX_ANSWER_BYTES) controller.abort(new Error('push service answer too long'));
+  }
+  onResponseEnd(): void {
+    this.settle(null);
+  }
+  onResponseError(): void {
+    this.settle(null);
+  }
+  private settle(status: number | null): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.done(status);
   }
 }

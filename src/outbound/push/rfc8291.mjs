@@ -52,8 +52,7 @@ export function encryptWith(sender, salt, uaPublic, authSecret, plaintext) {
   const prk = hmac(salt, ikm);
   const cek = hmac(prk, CEK_INFO).subarray(0, 16);
   const nonce = hmac(prk, NONCE_INFO).subarray(0, 12);
-  // A memory of its own, not a slice of the shared pool: it can be handed to another thread alone.
-  const out = Buffer.allocUnsafeSlow(HEADER_BYTES + plaintext.length + 1 + TAG_BYTES);
+  const out = Buffer.allocUnsafe(HEADER_BYTES + plaintext.length + 1 + TAG_BYTES);
   salt.copy(out, 0);
   out.writeUInt32BE(RECORD_SIZE, SALT_BYTES);
   out[SALT_BYTES + 4] = KEY_BYTES;

@@ -33,20 +33,11 @@ export async function sendToDevices(
 ): Promise<SendOutcome[]> {
   const keys = await vapidKeys(deps);
   const { vapidSubject, pushAllowLocalEndpoints } = deps.config;
-  const opened = new Map<string, Promise<PushSubscriptionInput | null>>();
-  const subscriptions = await Promise.all(
-    jobs.map((job) => {
-      let s = opened.get(job.device.id);
-      if (!s) {
-        s = deps.keyring.decrypt(job.device.sealed).then(
-          (json) => JSON.parse(json) as PushSubscriptionInput,
-          () => null,
-        );
-        opened.set(job.device.id, s);
-      }
-      return s;
-    }),
-  );
+  // Each device opened once, however many of the batch's messages go to it.
+  const devices = [...new Map(jobs.map((job) => [job.device.id, job.device.sealed])).entries()];
+  const plain = await deps.keyring.decryptEach(devices.map(([, sealed]) => sealed));
+  const byDevice = new Map(devices.map(([id], k) => [id, readSubscription(plain[k]!)]));
+  const subscriptions = jobs.map((job) => byDevice.get(job.device.id)!);
   const chunks: Promise<(Uint8Array | null)[]>[] = [];
   for (let at = 0; at < jobs.length; at += ENCRYPT_CHUNK) {
     const work: EncryptJob[] = jobs.slice(at, at + ENCRYPT_CHUNK).map((job, i) => {
@@ -59,20 +50,31 @@ export async function sendToDevices(
     chunk.catch(() => undefined);
     chunks.push(chunk);
   }
+  // A batch's pushes mostly go to a handful of push services: each one's token looked up once.
+  const tokens = new Map<string, string>();
+  const authorizationFor = (origin: string) => {
+    let token = tokens.get(origin);
+    if (token === undefined) {
+      token = vapidAuthorization(keys, vapidSubject, origin);
+      tokens.set(origin, token);
+    }
+    return token;
+  };
   const sendOne = async (i: number): Promise<SendOutcome> => {
     if (Date.now() > deadline) return 'failed';
     try {
       const sub = subscriptions[i];
       const body = (await chunks[Math.floor(i / ENCRYPT_CHUNK)]!)[i % ENCRYPT_CHUNK];
       if (!sub || !body) return 'failed';
+      const target = new URL(sub.endpoint);
       const headers = {
         TTL: String(PUSH_TTL_SECONDS),
         Urgency: 'normal',
         'Content-Type': 'application/octet-stream',
         'Content-Encoding': 'aes128gcm',
-        Authorization: vapidAuthorization(keys, vapidSubject, new URL(sub.endpoint).origin),
+        Authorization: authorizationFor(target.origin),
       };
-      const status = await postPush(sub.endpoint, headers, body, pushAllowLocalEndpoints);
+      const status = await postPush(target, headers, body, pushAllowLocalEndpoints);
       if (status !== null && status >= 200 && status < 300) return 'accepted';
       return status === 404 || status === 410 ? 'gone' : 'failed';
     } catch {
@@ -89,4 +91,13 @@ export async function sendToDevices(
   };
   await Promise.all(Array.from({ length: Math.min(PUSH_IN_FLIGHT, jobs.length) }, worker));
   return outcomes;
+}
+
+function readSubscription(json: string | null): PushSubscriptionInput | null {
+  if (json === null) return null;
+  try {
+    return JSON.parse(json) as PushSubscriptionInput;
+  } catch {
+    return null;
+  }
 }

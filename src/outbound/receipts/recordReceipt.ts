@@ -4,11 +4,19 @@ import type { ReceiptCode } from '../fhir/systems.js';
 // Rejected is final and never follows another status, so it needs no place in the order.
 const STATUS_ORDER = `ARRAY['Pending', 'Delivered', 'Unnotified', 'NotificationAttempted', 'Notified', 'Read']::text[]`;
 
+/**
+ * A message's current status, as SQL, for a query over outbound_messages `m` LEFT JOINed to
+ * outbound_message_status `st` on the message id: the status it moved on to, else the one it was
+ * written with.
+ */
+export const CURRENT_STATUS_SQL = 'coalesce(st.status, m.status)';
+export const CURRENT_STATUS_JOIN = 'LEFT JOIN outbound_message_status st ON st.message_id = m.id';
+
 export type NewReceipt = { messageId: string; code: ReceiptCode; reason?: string | null };
 
 /**
  * Messages reached new statuses: each one's receipt (once per code: a second Read or Notified is
- * ignored), the message's status (forward only), and, when its client has a callback URL, the
+ * ignored), the message's current status (forward only; see `CURRENT_STATUS_SQL`), and, when its client has a callback URL, the
  * callback, due at once. One statement however many, so it commits or rolls back with the
  * caller's change. Each message at most once per call. Returns the ids of the messages whose
  * receipt is new.
@@ -25,7 +33,8 @@ export async function recordReceipts(
   }
   const { rows } = await q.query<{ message_id: string }>(
     `WITH m AS (
-       SELECT m.id, m.client_id, c.callback_url IS NOT NULL AS wants_callback, t.code, t.reason
+       SELECT m.id, m.client_id, m.status AS written_status, c.callback_url IS NOT NULL AS wants_callback,
+         t.code, t.reason
        FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(message_id, code, reason)
        JOIN outbound_messages m ON m.id = t.message_id JOIN api_clients c ON c.id = m.client_id),
      r AS (
@@ -34,10 +43,13 @@ export async function recordReceipts(
        ON CONFLICT (message_id, code) DO NOTHING
        RETURNING id, message_id, client_id, code),
      -- The status only moves forward: a push held until 06:00 must not turn a Read message back.
+     -- It goes in the narrow status table (migration 0020), not the wide message row.
      s AS (
-       UPDATE outbound_messages o SET status = r.code FROM r
-       WHERE o.id = r.message_id
-         AND coalesce(array_position(${STATUS_ORDER}, o.status), 0) < array_position(${STATUS_ORDER}, r.code::text)),
+       INSERT INTO outbound_message_status AS st (message_id, status)
+       SELECT r.message_id, r.code FROM r JOIN m ON m.id = r.message_id
+       WHERE coalesce(array_position(${STATUS_ORDER}, m.written_status), 0) < array_position(${STATUS_ORDER}, r.code::text)
+       ON CONFLICT (message_id) DO UPDATE SET status = EXCLUDED.status
+       WHERE array_position(${STATUS_ORDER}, st.status) < array_position(${STATUS_ORDER}, EXCLUDED.status)),
      cb AS (
        INSERT INTO outbound_callbacks (receipt_id, client_id, next_attempt_at, created_at)
        SELECT r.id, r.client_id, $4, $4 FROM r JOIN m ON m.id = r.message_id WHERE m.wants_callback)

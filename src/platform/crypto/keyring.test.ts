@@ -33,6 +33,20 @@ describe('envelope encryption', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('opens many values at once, across data keys, with null for what cannot be opened', async () => {
+    const mk = randomBytes(32);
+    const ring = new KeyRing(tdb.db, masters(mk));
+    const a = await ring.encrypt('org-m1', 'first');
+    const b = await ring.encrypt('org-m2', 'second');
+    const damaged = Buffer.from(a);
+    damaged[damaged.length - 1]! ^= 1;
+    const unknownKey = Buffer.from(b);
+    randomBytes(16).copy(unknownKey, 1);
+    // A fresh ring (another node) finds each data key through the database.
+    const opened = await new KeyRing(tdb.db, masters(mk)).decryptEach([a, b, damaged, unknownKey, 'text', null, a]);
+    expect(opened).toEqual(['first', 'second', null, null, null, null, 'first']);
+  });
+
   it('uses a different data key per organisation', async () => {
     const ring = new KeyRing(tdb.db, masters(randomBytes(32)));
     const a = await ring.encrypt('org-b', 'x');

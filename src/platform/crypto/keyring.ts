@@ -1,8 +1,9 @@
-import { createHmac, createSecretKey, hkdfSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import { createSecretKey, hkdfSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import type { Db } from '../db/types.js';
 import { asBuffer } from '../db/types.js';
-import { open, seal, sealEach } from './aesGcm.js';
+import { open, seal } from './aesGcm.js';
 import type { MasterKeys } from './masterKeys.js';
+import { batchSealerOf, lookupHasherOf, type WorkerKeys } from './workerKeys.js';
 
 /** Ciphertext layout: version (1) | data key id (16, uuid bytes) | iv | tag | ciphertext. */
 const FORMAT_V1 = 0x01;
@@ -28,6 +29,7 @@ export class KeyRing {
   private readonly byId = new Map<string, DataKey>();
   private readonly activeByScope = new Map<string, DataKey>();
   private lookupKey: KeyObject | null = null;
+  private hasher: ((value: string) => Buffer) | null = null;
 
   constructor(
     private readonly db: Db,
@@ -98,10 +100,19 @@ export class KeyRing {
 
   /** Seals many values for one scope into one buffer (see `sealEach`); each opens with `decrypt`. */
   async batchSealer(scope: string): Promise<(values: readonly Buffer[]) => { bytes: Buffer; lengths: number[] }> {
+    const { sealKey, sealHeader } = await this.workerKeys(scope);
+    return batchSealerOf(sealKey, sealHeader);
+  }
+
+  /** The keys a worker thread hashes and seals one scope's values with (see `WorkerKeys`). */
+  async workerKeys(scope: string): Promise<WorkerKeys> {
     const dk = await this.activeKey(scope);
-    const header = Buffer.concat([Buffer.from([FORMAT_V1]), uuidBytes(dk.id)]);
-    const key = createSecretKey(dk.key);
-    return (values) => sealEach(key, header, values);
+    return {
+      // A copy of the key's bytes for the thread; the ring itself keeps only the key object.
+      lookupKey: (await this.lookupKeyObject()).export(),
+      sealKey: dk.key,
+      sealHeader: Buffer.concat([Buffer.from([FORMAT_V1]), uuidBytes(dk.id)]),
+    };
   }
 
   async encrypt(scope: string, value: string): Promise<Buffer> {
@@ -114,6 +125,31 @@ export class KeyRing {
     const header = buf.subarray(0, HEADER_BYTES);
     const dk = await this.keyById(uuidFromBytes(buf.subarray(1, HEADER_BYTES)));
     return open(dk.key, buf.subarray(HEADER_BYTES), header).toString('utf8');
+  }
+
+  /**
+   * Many values at once, each one's data key looked up once: what `decrypt` gives for each, or
+   * null for a value that cannot be opened (its data key unknown, or the value damaged).
+   */
+  async decryptEach(values: readonly unknown[]): Promise<(string | null)[]> {
+    const sealed = values.map((v) => {
+      const buf = Buffer.isBuffer(v) || v instanceof Uint8Array ? asBuffer(v) : null;
+      if (!buf || buf[0] !== FORMAT_V1 || buf.length < HEADER_BYTES) return null;
+      return { buf, keyId: uuidFromBytes(buf.subarray(1, HEADER_BYTES)) };
+    });
+    const keys = new Map<string, DataKey | null>();
+    for (const s of sealed) {
+      if (s && !keys.has(s.keyId)) keys.set(s.keyId, await this.keyById(s.keyId).catch(() => null));
+    }
+    return sealed.map((s) => {
+      const dk = s && keys.get(s.keyId);
+      if (!s || !dk) return null;
+      try {
+        return open(dk.key, s.buf.subarray(HEADER_BYTES), s.buf.subarray(0, HEADER_BYTES)).toString('utf8');
+      } catch {
+        return null;
+      }
+    });
   }
 
   async decryptOptional(value: unknown): Promise<string | null> {
@@ -148,14 +184,17 @@ export class KeyRing {
 
   /** `lookupHmac` as a synchronous function, for code that hashes many values at once. */
   async lookupHasher(): Promise<(value: string) => Buffer> {
+    return (this.hasher ??= lookupHasherOf(await this.lookupKeyObject()));
+  }
+
+  private async lookupKeyObject(): Promise<KeyObject> {
     if (!this.lookupKey) {
       const dk = await this.activeKey(PLATFORM_SCOPE);
       this.lookupKey = createSecretKey(
         Buffer.from(hkdfSync('sha256', dk.key, Buffer.alloc(0), 'confide lookup hmac v1', 32)),
       );
     }
-    const key = this.lookupKey;
-    return (value) => createHmac('sha256', key).update(value, 'utf8').digest();
+    return this.lookupKey;
   }
 }
 
