@@ -166,3 +166,9 @@ export async function currentStatus(db: Pick<Deps['db'], 'query'>, messageId: st
   );
   return rows[0]!.status;
 }
+
+/** A bearer token with the first character of its MAC changed: always a different MAC. */
+export function forgedToken(token: string): string {
+  const at = token.indexOf('.') + 1;
+  return `${token.slice(0, at)}${token[at] === 'A' ? 'B' : 'A'}${token.slice(at + 1)}`;
+}

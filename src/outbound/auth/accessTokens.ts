@@ -35,10 +35,15 @@ export function verifyAccessToken(key: Buffer, token: string, now: Date): TokenC
   if (token.length > 200) return FORGED;
   const dot = token.indexOf('.');
   if (dot < 0) return FORGED;
-  const payload = Buffer.from(token.slice(0, dot), 'base64url');
-  const given = Buffer.from(token.slice(dot + 1), 'base64url');
-  if (payload.length !== 31 || given.length !== 32 || payload.readUInt8(0) !== VERSION) return FORGED;
-  if (!timingSafeEqual(given, mac(key, payload))) return FORGED;
+  const encodedPayload = token.slice(0, dot);
+  const payload = Buffer.from(encodedPayload, 'base64url');
+  if (payload.length !== 31 || payload.readUInt8(0) !== VERSION) return FORGED;
+  // The decoder skips characters outside the alphabet and ignores a last character's spare bits,
+  // so many strings decode alike: a token is genuine only in the one form it was issued in.
+  if (payload.toString('base64url') !== encodedPayload) return FORGED;
+  const given = Buffer.from(token.slice(dot + 1), 'latin1');
+  const expected = Buffer.from(mac(key, payload).toString('base64url'), 'latin1');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return FORGED;
   const expiresAt = payload.readUIntBE(17, 6) * 1000;
   if (expiresAt <= now.getTime()) return { valid: false, expired: true };
   const h = payload.subarray(1, 17).toString('hex');

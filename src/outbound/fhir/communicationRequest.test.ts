@@ -9,6 +9,7 @@ import { optInDevice } from '../push/testDevice.js';
 import {
   accessTokenFor,
   currentStatus,
+  forgedToken,
   inAppRequest,
   makeSender,
   testNhsNumber,
@@ -358,7 +359,7 @@ describe('NHS App–compatible CommunicationRequest endpoints', () => {
     const noToken = await t.app.inject({ method: 'POST', url: IN_APP, payload: body });
     expect(noToken.statusCode).toBe(401);
     expect(noToken.json<Outcome>().issue[0]).toMatchObject({ code: 'forbidden', diagnostics: 'Invalid Access Token' });
-    expect((await send(IN_APP, body, {}, `${token.slice(0, -2)}AA`)).statusCode).toBe(401);
+    expect((await send(IN_APP, body, {}, forgedToken(token))).statusCode).toBe(401);
     const key = await t.deps.keyring.derivedKey(ACCESS_TOKEN_KEY_PURPOSE);
     const old = issueAccessToken(key, sender.id, new Date(Date.now() - 3_600_000)).token;
     const expired = await send(IN_APP, body, {}, old);
