@@ -59,6 +59,12 @@ describe('push payload encryption', () => {
     expect(a.subarray(21, 86).equals(b.subarray(21, 86))).toBe(false);
     expect(decrypt(a, browser, auth)).toBe('{"tag":"a"}');
     expect(decrypt(b, browser, auth)).toBe('{"tag":"a"}');
+    // Salts are cut from draws of random bytes, and one key object makes every key pair: across
+    // several draws, no salt and no key repeats, and every message opens.
+    const many = Array.from({ length: 600 }, (_, i) => encryptPush(uaPublic, auth, Buffer.from(`{"tag":"${i}"}`)));
+    expect(new Set(many.map((m) => m.subarray(0, 16).toString('hex'))).size).toBe(many.length);
+    expect(new Set(many.map((m) => m.subarray(21, 86).toString('hex'))).size).toBe(many.length);
+    many.forEach((m, i) => expect(decrypt(m, browser, auth)).toBe(`{"tag":"${i}"}`));
   });
 
   it('refuses keys of the wrong form and a payload too large for one record', () => {
