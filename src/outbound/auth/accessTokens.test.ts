@@ -30,6 +30,9 @@ describe('access tokens', () => {
       `${payload.slice(0, 5)}*${payload.slice(5)}.${mac}`,
       `${payload}=.${mac}`,
       `${payload}.${mac}=`,
+      // A character above 0xFF whose low byte is the genuine one, in the MAC and in the payload.
+      `${payload}.${String.fromCharCode(mac.charCodeAt(0) + 0x100)}${mac.slice(1)}`,
+      `${String.fromCharCode(payload.charCodeAt(0) + 0x4100)}${payload.slice(1)}.${mac}`,
     ];
     for (const variant of respelt) {
       expect(variant).not.toBe(token);

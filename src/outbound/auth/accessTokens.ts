@@ -29,6 +29,8 @@ export function issueAccessToken(key: Buffer, clientId: string, now: Date): { to
 
 export type TokenCheck = { valid: true; clientId: string; issuedAt: Date } | { valid: false; expired: boolean };
 const FORGED: TokenCheck = { valid: false, expired: false };
+/** A SHA-256 MAC in base64url without padding: 43 characters of its alphabet. */
+const MAC_SPELLING = /^[A-Za-z0-9_-]{43}$/;
 
 /** The client of a genuine, unexpired token; for anything else, whether it was merely expired. */
 export function verifyAccessToken(key: Buffer, token: string, now: Date): TokenCheck {
@@ -41,9 +43,12 @@ export function verifyAccessToken(key: Buffer, token: string, now: Date): TokenC
   // The decoder skips characters outside the alphabet and ignores a last character's spare bits,
   // so many strings decode alike: a token is genuine only in the one form it was issued in.
   if (payload.toString('base64url') !== encodedPayload) return FORGED;
-  const given = Buffer.from(token.slice(dot + 1), 'latin1');
-  const expected = Buffer.from(mac(key, payload).toString('base64url'), 'latin1');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return FORGED;
+  const encodedMac = token.slice(dot + 1);
+  // Only the alphabet, checked before the bytes are compared (a wider character would be cut to
+  // its low byte and match the character it was made from).
+  if (!MAC_SPELLING.test(encodedMac)) return FORGED;
+  const expected = Buffer.from(mac(key, payload).toString('base64url'), 'ascii');
+  if (!timingSafeEqual(Buffer.from(encodedMac, 'ascii'), expected)) return FORGED;
   const expiresAt = payload.readUIntBE(17, 6) * 1000;
   if (expiresAt <= now.getTime()) return { valid: false, expired: true };
   const h = payload.subarray(1, 17).toString('hex');

@@ -78,4 +78,21 @@ describe('push payload encryption', () => {
     expect(() => encryptPush(uaPublic, auth, Buffer.alloc(MAX_PLAINTEXT_BYTES + 1))).toThrow(/one record/);
     expect(encryptPush(uaPublic, auth, Buffer.alloc(MAX_PLAINTEXT_BYTES)).length).toBe(4096);
   });
+
+  it('goes on with a new key pair and salt for each message after one that failed', () => {
+    const browser = createECDH('prime256v1');
+    const uaPublic = browser.generateKeys();
+    const auth = randomBytes(16);
+    const notOnCurve = Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 7)]);
+    const sent: Buffer[] = [];
+    for (let i = 0; i < 20; i++) {
+      // A worker encrypts for many devices in turn, and one device's bad keys must not spoil the next.
+      expect(() => encryptPush(notOnCurve, auth, Buffer.from('x'))).toThrow();
+      expect(() => encryptPush(uaPublic, auth.subarray(1), Buffer.from('x'))).toThrow(/auth/);
+      sent.push(encryptPush(uaPublic, auth, Buffer.from(`{"tag":"${i}"}`)));
+    }
+    sent.forEach((m, i) => expect(decrypt(m, browser, auth)).toBe(`{"tag":"${i}"}`));
+    expect(new Set(sent.map((m) => m.subarray(0, 16).toString('hex'))).size).toBe(sent.length);
+    expect(new Set(sent.map((m) => m.subarray(21, 86).toString('hex'))).size).toBe(sent.length);
+  });
 });
