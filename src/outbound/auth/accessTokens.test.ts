@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ACCESS_TOKEN_SECONDS, issueAccessToken, verifyAccessToken } from './accessTokens.js';
+import { AccessTokenChecker, ACCESS_TOKEN_SECONDS, issueAccessToken, verifyAccessToken } from './accessTokens.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 /** The character whose 6 bits are the given character's with its lowest `spare` bits flipped. */
@@ -57,5 +57,55 @@ describe('access tokens', () => {
     ]) {
       expect(verifyAccessToken(key, bad, now)).toEqual({ valid: false, expired: false });
     }
+  });
+
+  describe('a checker that remembers genuine tokens', () => {
+    const counted = () => {
+      const calls: string[] = [];
+      const verify: typeof verifyAccessToken = (k, token, at) => {
+        calls.push(token);
+        return verifyAccessToken(k, token, at);
+      };
+      return { calls, verify };
+    };
+
+    it('verifies a token once, then answers from memory until it expires, and then says expired', () => {
+      const { calls, verify } = counted();
+      const checker = new AccessTokenChecker(key, verify);
+      const { token, expiresAt } = issueAccessToken(key, clientId, now);
+      for (const at of [now, new Date(now.getTime() + 60_000), new Date(expiresAt.getTime() - 1)]) {
+        expect(checker.check(token, at)).toEqual({ valid: true, clientId, issuedAt: now });
+      }
+      expect(calls).toEqual([token]);
+      expect(checker.check(token, expiresAt)).toEqual({ valid: false, expired: true });
+      expect(checker.size).toBe(0);
+      // Forgotten once expired: asked again, it is verified again and is still expired.
+      expect(checker.check(token, expiresAt)).toEqual({ valid: false, expired: true });
+      expect(calls).toEqual([token, token]);
+    });
+
+    it('remembers nothing that is not genuine, and no other spelling of a genuine token', () => {
+      const { calls, verify } = counted();
+      const checker = new AccessTokenChecker(key, verify);
+      const { token } = issueAccessToken(key, clientId, now);
+      expect(checker.check(token, now).valid).toBe(true);
+      const otherKey = issueAccessToken(randomBytes(32), clientId, now).token;
+      for (const bad of [`${token}=`, otherKey, otherKey]) {
+        expect(checker.check(bad, now)).toEqual({ valid: false, expired: false });
+      }
+      expect(calls).toEqual([token, `${token}=`, otherKey, otherKey]);
+      expect(checker.size).toBe(1);
+    });
+
+    it('keeps at most its limit, letting the oldest go', () => {
+      const { calls, verify } = counted();
+      const checker = new AccessTokenChecker(key, verify, 3);
+      const tokens = Array.from({ length: 4 }, () => issueAccessToken(key, clientId, now).token);
+      for (const token of tokens) expect(checker.check(token, now).valid).toBe(true);
+      expect(checker.size).toBe(3);
+      // The first was let go and is verified again; the last three are still remembered.
+      for (const token of [...tokens.slice(1), tokens[0]!]) expect(checker.check(token, now).valid).toBe(true);
+      expect(calls).toEqual([...tokens, tokens[0]]);
+    });
   });
 });

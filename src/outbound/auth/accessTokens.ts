@@ -58,3 +58,43 @@ export function verifyAccessToken(key: Buffer, token: string, now: Date): TokenC
     clientId: `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`,
   };
 }
+
+/** Tokens a node keeps as already verified: a sending system uses one token for many requests. */
+export const VERIFIED_TOKENS_KEPT = 10_000;
+
+/**
+ * `verifyAccessToken` under one key, remembering the genuine tokens it has seen until they expire,
+ * so a token's MAC is computed once rather than on each of its requests. Only the exact string
+ * verified is remembered, and its expiry is checked on every use; whether its client is disabled
+ * or its key revoked is the caller's check on every request, as before.
+ */
+export class AccessTokenChecker {
+  private readonly genuine = new Map<string, { clientId: string; issuedAt: Date; expiresAt: number }>();
+  constructor(
+    private readonly key: Buffer,
+    private readonly verify: typeof verifyAccessToken = verifyAccessToken,
+    private readonly kept = VERIFIED_TOKENS_KEPT,
+  ) {}
+
+  check(token: string, now: Date): TokenCheck {
+    const known = this.genuine.get(token);
+    if (known) {
+      if (known.expiresAt > now.getTime()) return { valid: true, clientId: known.clientId, issuedAt: known.issuedAt };
+      this.genuine.delete(token);
+      return { valid: false, expired: true };
+    }
+    const check = this.verify(this.key, token, now);
+    if (check.valid) {
+      // The oldest first: tokens are issued for ten minutes, so the oldest is the nearest its end.
+      if (this.genuine.size >= this.kept) this.genuine.delete(this.genuine.keys().next().value!);
+      const expiresAt = check.issuedAt.getTime() + ACCESS_TOKEN_SECONDS * 1000;
+      this.genuine.set(token, { clientId: check.clientId, issuedAt: check.issuedAt, expiresAt });
+    }
+    return check;
+  }
+
+  /** How many genuine tokens are remembered. */
+  get size(): number {
+    return this.genuine.size;
+  }
+}

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../../platform/deps.js';
 import { FhirError, issue } from '../../platform/fhir/operationOutcome.js';
-import { verifyAccessToken } from '../auth/accessTokens.js';
+import { AccessTokenChecker } from '../auth/accessTokens.js';
 import { ACCESS_TOKEN_KEY_PURPOSE } from '../auth/tokenRoute.js';
 import { cachedClientById, type ApiClient } from '../clients/apiClients.js';
 
@@ -23,14 +23,14 @@ export function requireApiClient(request: FastifyRequest): ApiClient {
  * tokens stop working with the client cache (at once on this node).
  */
 export function bearerAuthenticator(deps: Pick<Deps, 'db' | 'cache' | 'keyring' | 'now'>) {
-  let key: Buffer | null = null;
+  let tokens: AccessTokenChecker | null = null;
   return async (request: FastifyRequest): Promise<ApiClient> => {
     const header = request.headers.authorization;
     const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : null;
     const invalid = () => new FhirError(401, [issue('forbidden', 'Invalid Access Token')]);
     if (!token) throw invalid();
-    key ??= await deps.keyring.derivedKey(ACCESS_TOKEN_KEY_PURPOSE);
-    const check = verifyAccessToken(key, token, deps.now());
+    tokens ??= new AccessTokenChecker(await deps.keyring.derivedKey(ACCESS_TOKEN_KEY_PURPOSE));
+    const check = tokens.check(token, deps.now());
     if (!check.valid) throw check.expired ? new FhirError(401, [issue('expired', 'Access Token expired')]) : invalid();
     const client = await cachedClientById(deps, check.clientId);
     if (!client || client.disabled) throw invalid();
