@@ -3,7 +3,7 @@
 // as it is known; the reader stays at most READ_AHEAD chunks ahead of the writes the main thread
 // has finished, counted in the task's shared `written` counter.
 import { parentPort } from 'node:worker_threads';
-import { asNodeBuffer, ownsMemory } from '../platform/workers/workerPool.js';
+import { asNodeBuffer, withOwnMemory } from '../platform/workers/workerPool.js';
 import { readBundle, type BulkReadContext, type ReadChunk } from './bulkRead.js';
 
 type Task = { body: Uint8Array; ctx: BulkReadContext; written: Int32Array };
@@ -49,18 +49,11 @@ port.on('message', ({ id, task }: { id: number; task: Task }) => {
 /** The chunk's bytes move to the main thread; a small chunk's, sealed in Node's shared pool, are copied out first. */
 function postChunk(id: number, chunk: ReadChunk): void {
   const { rows } = chunk;
-  rows.nhsHmacs = owned(rows.nhsHmacs);
-  rows.requestHmacs = owned(rows.requestHmacs);
-  rows.sealed.bytes = owned(rows.sealed.bytes);
+  rows.nhsHmacs = withOwnMemory(rows.nhsHmacs);
+  rows.requestHmacs = withOwnMemory(rows.requestHmacs);
+  rows.sealed.bytes = withOwnMemory(rows.sealed.bytes);
   const moved = [rows.nhsHmacs, rows.requestHmacs, rows.sealed.bytes].map((b) => b.buffer as ArrayBuffer);
   port.postMessage({ id, part: chunk }, moved);
-}
-
-function owned(b: Buffer): Buffer {
-  if (ownsMemory(b)) return b;
-  const c = Buffer.alloc(b.length);
-  b.copy(c);
-  return c;
 }
 
 /** Blocks this thread until at least `count` chunks are written (or the wait is given up). */

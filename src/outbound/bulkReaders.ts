@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { asNodeBuffer, ownsMemory, WorkerPool } from '../platform/workers/workerPool.js';
+import { asNodeBuffer, ownedCopy, ownsMemory, WorkerPool } from '../platform/workers/workerPool.js';
 import type { BodyRefusal, BulkReadContext, BundleRead, ReadChunk } from './bulkRead.js';
 
 type Task = { body: Uint8Array; ctx: BulkReadContext; written: Int32Array };
@@ -37,13 +37,13 @@ export function readBundleOffThread(
 ): Promise<Result> {
   if (!(body instanceof Uint8Array)) throw new TypeError('a Bundle body is bytes');
   // A small body can be a slice of Node's shared buffer pool, which must not move: it is copied.
-  const own = ownsMemory(body) ? body : new Uint8Array(body);
+  const own = ownsMemory(body) ? body : ownedCopy(body);
   // Copies of the keys with memory of their own, moved to the thread (which wipes them after use),
   // and of the client only what the rules need.
   const keys = {
-    lookupKey: copy(ctx.keys.lookupKey),
-    sealKey: copy(ctx.keys.sealKey),
-    sealHeader: copy(ctx.keys.sealHeader),
+    lookupKey: ownedCopy(ctx.keys.lookupKey),
+    sealKey: ownedCopy(ctx.keys.sealKey),
+    sealHeader: ownedCopy(ctx.keys.sealHeader),
   };
   const client = { odsCode: ctx.client.odsCode, allowedLinkDomains: ctx.client.allowedLinkDomains };
   const written = new Int32Array(new SharedArrayBuffer(4));
@@ -67,11 +67,4 @@ export function readBundleOffThread(
 /** Ends the reader threads now (the Bundles they are reading fail as a reader that died would). */
 export async function closeBulkReaders(): Promise<void> {
   await pool?.close();
-}
-
-/** A copy with memory of its own (Buffer.alloc never hands out a slice of the shared pool). */
-function copy(b: Buffer): Buffer {
-  const c = Buffer.alloc(b.length);
-  b.copy(c);
-  return c;
 }

@@ -100,19 +100,20 @@ export class KeyRing {
 
   /** Seals many values for one scope into one buffer (see `sealEach`); each opens with `decrypt`. */
   async batchSealer(scope: string): Promise<(values: readonly Buffer[]) => { bytes: Buffer; lengths: number[] }> {
-    const { sealKey, sealHeader } = await this.workerKeys(scope);
+    const { sealKey, sealHeader } = await this.sealKeys(scope);
     return batchSealerOf(sealKey, sealHeader);
   }
 
   /** The keys a worker thread hashes and seals one scope's values with (see `WorkerKeys`). */
   async workerKeys(scope: string): Promise<WorkerKeys> {
+    // A copy of the lookup key's bytes for the thread; the ring itself keeps only the key object.
+    return { lookupKey: (await this.lookupKeyObject()).export(), ...(await this.sealKeys(scope)) };
+  }
+
+  /** One scope's active data key and the ciphertext header that names it. */
+  private async sealKeys(scope: string): Promise<{ sealKey: Buffer; sealHeader: Buffer }> {
     const dk = await this.activeKey(scope);
-    return {
-      // A copy of the key's bytes for the thread; the ring itself keeps only the key object.
-      lookupKey: (await this.lookupKeyObject()).export(),
-      sealKey: dk.key,
-      sealHeader: Buffer.concat([Buffer.from([FORMAT_V1]), uuidBytes(dk.id)]),
-    };
+    return { sealKey: dk.key, sealHeader: Buffer.concat([Buffer.from([FORMAT_V1]), uuidBytes(dk.id)]) };
   }
 
   async encrypt(scope: string, value: string): Promise<Buffer> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ownsMemory, WorkerPool } from './workerPool.js';
+import { ownedCopy, ownsMemory, withOwnMemory, WorkerPool } from './workerPool.js';
 
 type Task = { kind: 'echo'; parts: number; bytes?: Uint8Array } | { kind: 'fail' } | { kind: 'die' };
 type Result = { threadId: number; bytes: number };
@@ -61,5 +61,20 @@ describe('ownsMemory', () => {
     expect(ownsMemory(Buffer.alloc(16))).toBe(true);
     expect(ownsMemory(Buffer.from('small'))).toBe(false);
     expect(ownsMemory(Buffer.alloc(16).subarray(4))).toBe(false);
+  });
+});
+
+describe('ownedCopy and withOwnMemory', () => {
+  it('give a buffer that can move to another thread, copying only when they must', () => {
+    const pooled = Buffer.from('small');
+    const copied = ownedCopy(pooled);
+    expect(ownsMemory(copied)).toBe(true);
+    expect(copied.equals(pooled)).toBe(true);
+    expect(copied.buffer).not.toBe(pooled.buffer);
+    const own = Buffer.alloc(16, 1);
+    expect(withOwnMemory(own)).toBe(own);
+    const moved = withOwnMemory(pooled);
+    expect(ownsMemory(moved)).toBe(true);
+    expect(moved.equals(pooled)).toBe(true);
   });
 });

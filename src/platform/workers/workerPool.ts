@@ -129,3 +129,15 @@ export function ownsMemory(b: Uint8Array): boolean {
 export function asNodeBuffer(b: Uint8Array): Buffer {
   return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
+
+/** A copy with memory of its own, which can move to another thread (Buffer.alloc never hands out a slice of the shared pool). */
+export function ownedCopy(b: Uint8Array): Buffer {
+  const c = Buffer.alloc(b.length);
+  c.set(b);
+  return c;
+}
+
+/** The buffer itself when its memory can move to another thread, otherwise an `ownedCopy`. */
+export function withOwnMemory(b: Buffer): Buffer {
+  return ownsMemory(b) ? b : ownedCopy(b);
+}
