@@ -168,24 +168,26 @@ export function chunkStatement(
     values.push(value);
     return `$${values.length}`;
   };
+  // Each message's patient is found by its own probe of the NHS-number index, and whether they
+  // have a device only once they are found: as a join, the planner hashes the whole patients
+  // table for every chunk (and asks about devices for every patient in it).
   const text = `WITH input AS (
        SELECT t.id, t.request_id, t.campaign_id, t.not_notified_s, t.unread_s, t.fallback_off,
-         substring($2::bytea FROM (t.n::int - 1) * ${HMAC_BYTES} + 1 FOR ${HMAC_BYTES}) AS nhs_hmac,
+         (SELECT p.id FROM patients p
+           WHERE p.nhs_number_hmac = substring($2::bytea FROM (t.n::int - 1) * ${HMAC_BYTES} + 1 FOR ${HMAC_BYTES})
+             AND p.identity_level = 'P9') AS patient_id,
          CASE WHEN t.request_id IS NOT NULL
            THEN substring($4::bytea FROM (t.n::int - 1) * ${HMAC_BYTES} + 1 FOR ${HMAC_BYTES}) END AS request_hmac,
          substring($6::bytea FROM t.off FOR t.len) AS resource_enc
        FROM unnest($1::uuid[], $3::text[], $5::text[], $7::int[], $8::int[], $9::int[], $10::int[], $11::boolean[])
          WITH ORDINALITY AS t(id, request_id, campaign_id, off, len, not_notified_s, unread_s, fallback_off, n)),
-     found AS (
-       SELECT input.id, p.id AS patient_id, ${hasDeviceSql('p.id')} AS has_device
-       FROM input JOIN patients p ON p.nhs_number_hmac = input.nhs_hmac AND p.identity_level = 'P9'),
      m AS (
        INSERT INTO outbound_messages (id, client_id, channel, patient_id, request_id, request_hmac, campaign_id,
          resource_enc, status, bundle_id, created_at, fallback_not_notified_s, fallback_unread_s, fallback_off)
-       SELECT input.id, $12, $17, found.patient_id, input.request_id, input.request_hmac, input.campaign_id,
-         input.resource_enc, ${acceptedStatusSql(channel, 'found.patient_id IS NOT NULL', 'found.has_device')},
+       SELECT input.id, $12, $17, input.patient_id, input.request_id, input.request_hmac, input.campaign_id,
+         input.resource_enc, ${acceptedStatusSql(channel, 'input.patient_id IS NOT NULL', hasDeviceSql('input.patient_id'))},
          $13, $14, input.not_notified_s, input.unread_s, input.fallback_off
-       FROM input LEFT JOIN found ON found.id = input.id
+       FROM input
        -- One order for every writer, so two writes of the same request-ids wait rather than deadlock.
        ORDER BY input.request_id
        ON CONFLICT (client_id, request_id) DO NOTHING
