@@ -180,7 +180,10 @@ export function chunkStatement(
            THEN substring($4::bytea FROM (t.n::int - 1) * ${HMAC_BYTES} + 1 FOR ${HMAC_BYTES}) END AS request_hmac,
          substring($6::bytea FROM t.off FOR t.len) AS resource_enc
        FROM unnest($1::uuid[], $3::text[], $5::text[], $7::int[], $8::int[], $9::int[], $10::int[], $11::boolean[])
-         WITH ORDINALITY AS t(id, request_id, campaign_id, off, len, not_notified_s, unread_s, fallback_off, n)),
+         WITH ORDINALITY AS t(id, request_id, campaign_id, off, len, not_notified_s, unread_s, fallback_off, n)
+       -- Keeps this a query of its own: merged into the insert below, each use of patient_id there
+       -- would run the lookup again.
+       OFFSET 0),
      m AS (
        INSERT INTO outbound_messages (id, client_id, channel, patient_id, request_id, request_hmac, campaign_id,
          resource_enc, status, bundle_id, created_at, fallback_not_notified_s, fallback_unread_s, fallback_off)

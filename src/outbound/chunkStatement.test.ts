@@ -48,6 +48,8 @@ describe('the chunk statement', () => {
     const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
     expect(plan).toMatch(/Index Scan using patients_nhs_number_hmac_key on patients/);
     expect(plan).not.toMatch(/Seq Scan on patients/);
+    // Once per message: not again for each place the statement reads the patient found.
+    expect(plan.match(/ on patients /g)).toHaveLength(1);
   });
 
   it('writes found patients with a device as Delivered, without one as Unnotified, and the rest as Rejected', async () => {
