@@ -1,7 +1,17 @@
 import type { ECDH } from 'node:crypto';
 
+/** A new sender key pair and its ECDH with the browser's public key: [sender public key, secret]. */
+export type EphemeralEcdh = (uaPublic: Buffer) => [Buffer, Buffer];
+
 export declare const MAX_PLAINTEXT_BYTES: number;
-export declare function encryptPush(uaPublic: Buffer, authSecret: Buffer, plaintext: Buffer): Buffer;
+export declare const ECDH_IMPLEMENTATION: 'native' | 'node';
+export declare const ecdhImplementations: { node: EphemeralEcdh; native?: EphemeralEcdh };
+export declare function encryptPush(
+  uaPublic: Buffer,
+  authSecret: Buffer,
+  plaintext: Buffer,
+  ecdh?: EphemeralEcdh,
+): Buffer;
 export declare function encryptWith(
   sender: ECDH,
   salt: Buffer,

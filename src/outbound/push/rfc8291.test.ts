@@ -1,7 +1,14 @@
 import { createECDH, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decrypt } from '../../testing/pushService.js';
-import { encryptPush, encryptWith, MAX_PLAINTEXT_BYTES } from './rfc8291.mjs';
+import { createRequire } from 'node:module';
+import {
+  ECDH_IMPLEMENTATION,
+  ecdhImplementations,
+  encryptPush as encryptPushWith,
+  encryptWith,
+  MAX_PLAINTEXT_BYTES,
+} from './rfc8291.mjs';
 
 /** RFC 8291 §5 and Appendix A: the published example, to the byte. */
 const RFC = {
@@ -47,6 +54,36 @@ describe('push payload encryption', () => {
     const body = encryptWith(sender, b64(RFC.salt), b64(RFC.uaPublic), b64(RFC.authSecret), Buffer.from(RFC.plaintext));
     expect(body.toString('base64url')).toBe(RFC.body);
   });
+
+  // CI installs with a C compiler and Node.js's headers, as a deployment should: the addon must
+  // have been built there, and chosen.
+  it.runIf(process.env.CI === 'true')('makes key pairs and ECDHs with the native addon where it could be built', () => {
+    expect(ECDH_IMPLEMENTATION).toBe('native');
+  });
+
+  it.runIf(ecdhImplementations.native !== undefined)('native addon: refuses arguments of the wrong kind', () => {
+    const addon = createRequire(import.meta.url)('../../../native/p256-ecdh/index.cjs') as {
+      ephemeralEcdh: (...args: unknown[]) => boolean;
+    };
+    const uaPublic = createECDH('prime256v1').generateKeys();
+    expect(() => addon.ephemeralEcdh(uaPublic, Buffer.alloc(65))).toThrow(TypeError);
+    expect(() => addon.ephemeralEcdh('key', Buffer.alloc(65), Buffer.alloc(32))).toThrow(TypeError);
+    expect(() => addon.ephemeralEcdh(uaPublic, Buffer.alloc(64), Buffer.alloc(32))).toThrow(TypeError);
+    expect(() => addon.ephemeralEcdh(uaPublic, Buffer.alloc(65), Buffer.alloc(31))).toThrow(TypeError);
+    // A key of the wrong length or not on the curve is an answer, not an error: false, nothing written.
+    const [senderPublic, secret] = [Buffer.alloc(65), Buffer.alloc(32)];
+    expect(addon.ephemeralEcdh(uaPublic.subarray(1), senderPublic, secret)).toBe(false);
+    expect(addon.ephemeralEcdh(Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 7)]), senderPublic, secret)).toBe(
+      false,
+    );
+    expect(senderPublic.equals(Buffer.alloc(65)) && secret.equals(Buffer.alloc(32))).toBe(true);
+    expect(addon.ephemeralEcdh(uaPublic, senderPublic, secret)).toBe(true);
+  });
+});
+
+describe.each(Object.entries(ecdhImplementations))('push payload encryption, key pairs and ECDHs by %s', (_, ecdh) => {
+  const encryptPush = (uaPublic: Buffer, auth: Buffer, plaintext: Buffer) =>
+    encryptPushWith(uaPublic, auth, plaintext, ecdh);
 
   it('uses a new key pair and salt for every message, each opened by the browser', () => {
     const browser = createECDH('prime256v1');

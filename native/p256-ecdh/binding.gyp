@@ -1,0 +1,11 @@
+{
+  "targets": [
+    {
+      "target_name": "p256_ecdh",
+      "sources": ["src/p256_ecdh.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra"],
+      # The EC_KEY calls are deprecated in OpenSSL 3 but not going: they are the direct way to one ECDH.
+      "defines": ["NAPI_VERSION=8", "OPENSSL_SUPPRESS_DEPRECATED"]
+    }
+  ]
+}
