@@ -13,6 +13,7 @@
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/ecdh.h>
+#include <openssl/err.h>
 #include <openssl/obj_mac.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,8 @@
 #define POINT_BYTES 65
 #define SECRET_BYTES 32
 
-// The curve, set up once per thread that loads the addon (each worker thread has its own).
+// The curve, set up once per thread that loads the addon (each worker thread has its own), kept
+// as the environment's instance data: freed when that thread ends, never before.
 typedef struct {
   EC_GROUP *group;
 } State;
@@ -54,7 +56,11 @@ static napi_value ephemeral_ecdh(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value args[3];
   State *state = NULL;
-  if (napi_get_cb_info(env, info, &argc, args, NULL, (void **)&state) != napi_ok || argc != 3) {
+  if (napi_get_instance_data(env, (void **)&state) != napi_ok || state == NULL) {
+    napi_throw_error(env, NULL, "p256-ecdh was not set up");
+    return NULL;
+  }
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 3) {
     return throw_type_error(env, "ephemeralEcdh takes three Buffers");
   }
   unsigned char *peer_bytes, *public_out, *secret_out;
@@ -67,6 +73,9 @@ static napi_value ephemeral_ecdh(napi_env env, napi_callback_info info) {
     return throw_type_error(env, "ephemeralEcdh writes a 65-byte public key and a 32-byte secret");
   }
 
+  // Whatever OpenSSL records about a refused key is dropped before returning: left on this
+  // thread's error queue, it would be reported by the next, unrelated node:crypto call.
+  ERR_set_mark();
   int ok = 0;
   unsigned char secret[SECRET_BYTES];
   unsigned char sender_public[POINT_BYTES];
@@ -86,6 +95,7 @@ static napi_value ephemeral_ecdh(napi_env env, napi_callback_info info) {
   // EC_KEY_free wipes the private key.
   EC_KEY_free(key);
   EC_POINT_free(peer);
+  ERR_pop_to_mark();
 
   napi_value result;
   napi_get_boolean(env, ok, &result);
@@ -94,18 +104,26 @@ static napi_value ephemeral_ecdh(napi_env env, napi_callback_info info) {
 
 NAPI_MODULE_INIT() {
   State *state = malloc(sizeof(State));
-  if (state == NULL) return NULL;
+  if (state == NULL) {
+    napi_throw_error(env, NULL, "p256-ecdh: out of memory");
+    return NULL;
+  }
   state->group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
   if (state->group == NULL) {
     free(state);
-    napi_throw_error(env, NULL, "OpenSSL has no P-256 curve");
+    napi_throw_error(env, NULL, "p256-ecdh: OpenSSL has no P-256 curve");
+    return NULL;
+  }
+  // From here the environment owns the state, and frees it when the thread ends.
+  if (napi_set_instance_data(env, state, free_state, NULL) != napi_ok) {
+    free_state(env, state, NULL);
+    napi_throw_error(env, NULL, "p256-ecdh: could not keep its state");
     return NULL;
   }
   napi_value fn;
-  if (napi_create_function(env, "ephemeralEcdh", NAPI_AUTO_LENGTH, ephemeral_ecdh, state, &fn) != napi_ok ||
-      napi_set_named_property(env, exports, "ephemeralEcdh", fn) != napi_ok ||
-      napi_add_finalizer(env, exports, state, free_state, NULL, NULL) != napi_ok) {
-    free_state(env, state, NULL);
+  if (napi_create_function(env, "ephemeralEcdh", NAPI_AUTO_LENGTH, ephemeral_ecdh, NULL, &fn) != napi_ok ||
+      napi_set_named_property(env, exports, "ephemeralEcdh", fn) != napi_ok) {
+    napi_throw_error(env, NULL, "p256-ecdh: could not export ephemeralEcdh");
     return NULL;
   }
   return exports;

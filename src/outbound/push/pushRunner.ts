@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Deps } from '../../platform/deps.js';
 import { startRepeatingJob } from '../../platform/jobs/repeatingJob.js';
 import { dispatchDuePushes } from './dispatchPushes.js';
+import { ECDH_IMPLEMENTATION } from './rfc8291.mjs';
 
 const BATCH = 500;
 
@@ -16,6 +17,9 @@ export function startPushRunner(
   deps: Pick<Deps, 'db' | 'keyring' | 'now' | 'config'>,
   log: FastifyBaseLogger,
 ): { stop: () => Promise<void> } {
+  // Operators should know when the native addon was not built: pushes then cost more CPU.
+  if (ECDH_IMPLEMENTATION === 'native') log.info('push encryption: key pairs and ECDH by the native addon');
+  else log.warn('push encryption: the native addon (native/p256-ecdh) is not built; node:crypto does the ECDH, slower');
   return startRepeatingJob({
     name: 'push dispatch',
     intervalMs: 250,

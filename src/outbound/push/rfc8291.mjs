@@ -4,7 +4,7 @@
 // conversions, which cost a sixth of a push's encryption here; the ECDH through the native addon
 // (native/p256-ecdh) where it was built, at half the CPU of node:crypto's, else node:crypto.
 import { Buffer } from 'node:buffer';
-import { createCipheriv, createECDH, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createECDH, createHmac, getFips, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 /** The record size written in the header: larger than any payload, so there is one record. */
@@ -67,10 +67,12 @@ function nativeEcdhOf(addon) {
 }
 
 /**
- * The addon if it was built and agrees with node:crypto on a fresh key: anything else (not built,
- * built for another Node.js, or wrong) leaves node:crypto doing the work.
+ * The addon if it was built and agrees with node:crypto on a fresh key and refuses a point off the
+ * curve: anything else (not built, built for another Node.js, or wrong) leaves node:crypto doing
+ * the work. Never in FIPS mode, whose provider the addon's calls would go around.
  */
 function loadNativeEcdh() {
+  if (getFips() === 1) return null;
   let addon;
   try {
     addon = createRequire(import.meta.url)('../../../native/p256-ecdh/index.cjs');
@@ -81,7 +83,9 @@ function loadNativeEcdh() {
     const native = nativeEcdhOf(addon);
     const browser = createECDH('prime256v1');
     const [senderPublic, secret] = native(browser.generateKeys());
-    return browser.computeSecret(senderPublic).equals(secret) ? native : null;
+    if (!browser.computeSecret(senderPublic).equals(secret)) return null;
+    const offCurve = Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 7)]);
+    return addon.ephemeralEcdh(offCurve, Buffer.alloc(KEY_BYTES), Buffer.alloc(32)) === false ? native : null;
   } catch {
     return null;
   }
@@ -119,11 +123,13 @@ function checkInputs(uaPublic, authSecret, plaintext) {
 }
 
 function seal(senderPublic, secret, salt, uaPublic, authSecret, plaintext) {
-  const ikm = hmac(hmac(authSecret, secret), KEY_INFO, uaPublic, senderPublic, ONE);
-  secret.fill(0);
+  const prkKey = hmac(authSecret, secret);
+  const ikm = hmac(prkKey, KEY_INFO, uaPublic, senderPublic, ONE);
   const prk = hmac(salt, ikm);
-  const cek = hmac(prk, CEK_INFO).subarray(0, 16);
-  const nonce = hmac(prk, NONCE_INFO).subarray(0, 12);
+  const cekFull = hmac(prk, CEK_INFO);
+  const nonceFull = hmac(prk, NONCE_INFO);
+  const cek = cekFull.subarray(0, 16);
+  const nonce = nonceFull.subarray(0, 12);
   const out = Buffer.allocUnsafe(HEADER_BYTES + plaintext.length + 1 + TAG_BYTES);
   salt.copy(out, 0);
   out.writeUInt32BE(RECORD_SIZE, SALT_BYTES);
@@ -135,5 +141,7 @@ function seal(senderPublic, secret, salt, uaPublic, authSecret, plaintext) {
   at += cipher.update(LAST_RECORD).copy(out, at);
   at += cipher.final().copy(out, at);
   cipher.getAuthTag().copy(out, at);
+  // This message's keys are not kept: the shared secret and everything derived from it.
+  for (const key of [secret, prkKey, ikm, prk, cekFull, nonceFull]) key.fill(0);
   return out;
 }

@@ -1,4 +1,4 @@
-import { createECDH, randomBytes } from 'node:crypto';
+import { createECDH, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decrypt } from '../../testing/pushService.js';
 import { createRequire } from 'node:module';
@@ -79,6 +79,26 @@ describe('push payload encryption', () => {
     expect(senderPublic.equals(Buffer.alloc(65)) && secret.equals(Buffer.alloc(32))).toBe(true);
     expect(addon.ephemeralEcdh(uaPublic, senderPublic, secret)).toBe(true);
   });
+
+  it.runIf(ecdhImplementations.native !== undefined)(
+    "native addon: a refused key leaves nothing behind for the thread's next node:crypto call",
+    () => {
+      // OpenSSL notes why it refused a point on the thread's error queue; left there, it would be
+      // reported by the next unrelated call, such as signing a VAPID token with a PEM key.
+      const { privateKey } = generateKeyPairSync('ec', {
+        namedCurve: 'prime256v1',
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+      });
+      const offCurve = Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 7)]);
+      for (let i = 0; i < 3; i++) {
+        expect(() => encryptPushWith(offCurve, randomBytes(16), Buffer.from('x'), ecdhImplementations.native)).toThrow(
+          /not a point/,
+        );
+        expect(sign('sha256', Buffer.from('claims'), privateKey).length).toBeGreaterThan(0);
+      }
+    },
+  );
 });
 
 describe.each(Object.entries(ecdhImplementations))('push payload encryption, key pairs and ECDHs by %s', (_, ecdh) => {
