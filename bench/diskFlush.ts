@@ -5,7 +5,7 @@
  * this: one stalled flush holds every request in flight at that moment. Run it with nothing else
  * running, in a directory on the database's disk. Prints one JSON line.
  *
- *   npx tsx bench/diskFlush.ts [--seconds 20] [--dir /var/lib/postgresql]
+ *   npx tsx bench/diskFlush.ts [--seconds 20] [--dir <a directory on the database disk>]
  */
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
