@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { asNodeBuffer, ownedCopy, ownsMemory, WorkerPool } from '../platform/workers/workerPool.js';
+import { asNodeBuffer, ownedCopy, WorkerPool, withOwnMemory } from '../platform/workers/workerPool.js';
 import type { BodyRefusal, BulkReadContext, BundleRead, ReadChunk } from './bulkRead.js';
 
 type Task = { body: Uint8Array; ctx: BulkReadContext; written: Int32Array };
@@ -37,7 +37,7 @@ export function readBundleOffThread(
 ): Promise<Result> {
   if (!(body instanceof Uint8Array)) throw new TypeError('a Bundle body is bytes');
   // A small body can be a slice of Node's shared buffer pool, which must not move: it is copied.
-  const own = ownsMemory(body) ? body : ownedCopy(body);
+  const own = withOwnMemory(body);
   // Copies of the keys with memory of their own, moved to the thread (which wipes them after use),
   // and of the client only what the rules need.
   const keys = {

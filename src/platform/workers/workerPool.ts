@@ -138,6 +138,6 @@ export function ownedCopy(b: Uint8Array): Buffer {
 }
 
 /** The buffer itself when its memory can move to another thread, otherwise an `ownedCopy`. */
-export function withOwnMemory(b: Buffer): Buffer {
+export function withOwnMemory<T extends Uint8Array>(b: T): T | Buffer {
   return ownsMemory(b) ? b : ownedCopy(b);
 }
