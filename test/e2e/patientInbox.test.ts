@@ -48,6 +48,8 @@ const HOSTILE_LINES: [string, string?][] = [
   ['[Open http](http://www.nhs.uk/x)', 'Open http'],
   ['[Open credentials](https://www.nhs.uk@evil.example/)', 'Open credentials'],
   ['![a pixel](http://evil.example/p.png)', 'a pixel'],
+  ['[Open elsewhere](https://evil.example/x)', 'Open elsewhere'],
+  ['![an image elsewhere](https://evil.example/i.png)', 'an image elsewhere'],
   ['![a tracker](javascript:alert(6))'],
   ['<a href="javascript:alert(7)" onclick="alert(8)">an HTML link</a>'],
 ];

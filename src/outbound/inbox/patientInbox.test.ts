@@ -84,7 +84,7 @@ describe('the patient inbox', () => {
         id: string;
         content: string;
         read: boolean;
-        sender: { name: string; odsCode: string; verified: boolean };
+        sender: { name: string; odsCode: string; verified: boolean; linkDomains: string[] };
       }[];
       unread: number;
     }>();
@@ -94,7 +94,13 @@ describe('the patient inbox', () => {
     const org = await t.deps.db.query<{ name: string }>('SELECT name FROM organisations WHERE id = $1', [
       sender.organisationId,
     ]);
-    expect(body.messages[0]!.sender).toEqual({ name: org.rows[0]!.name, odsCode: sender.odsCode, verified: true });
+    // The test sender registered www.nhs.uk as its one link domain.
+    expect(body.messages[0]!.sender).toEqual({
+      name: org.rows[0]!.name,
+      odsCode: sender.odsCode,
+      verified: true,
+      linkDomains: ['www.nhs.uk'],
+    });
     const audits = await t.deps.db.query<{ action: string }>(
       "SELECT action FROM audit_log WHERE action = 'patient.inbox_read' AND chain LIKE 'patient:%'",
     );

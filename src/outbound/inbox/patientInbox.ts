@@ -8,7 +8,12 @@ import { recordReceipt } from '../receipts/recordReceipt.js';
 
 export type InboxMessage = {
   id: string;
-  sender: { name: string; odsCode: string; verified: boolean };
+  /**
+   * `linkDomains`: the sending client's allowed link domains. The content was checked against them
+   * when it was sent; the web app checks each link again as it shows it, so the inbox links to
+   * those hosts and nowhere else whatever the stored text holds.
+   */
+  sender: { name: string; odsCode: string; verified: boolean; linkDomains: string[] };
   /** Markdown, as checked at sending: links only https to the sender's registered domains. */
   content: string;
   sentAt: string;
@@ -34,10 +39,12 @@ type Row = {
   read_at: Date | null;
   org_name: string;
   ods_code: string;
+  allowed_link_domains: string[];
 };
 
 /** An in-app message to a patient with its sender: the columns of `Row`, then the conditions. */
-const INBOX_FROM = `SELECT m.id, m.resource_enc, m.created_at, m.read_at, o.name AS org_name, c.ods_code
+const INBOX_FROM = `SELECT m.id, m.resource_enc, m.created_at, m.read_at, o.name AS org_name, c.ods_code,
+            c.allowed_link_domains
      FROM outbound_messages m
      JOIN api_clients c ON c.id = m.client_id
      JOIN organisations o ON o.id = c.organisation_id
@@ -114,7 +121,7 @@ async function toInboxMessage(deps: Pick<Deps, 'keyring'>, r: Row): Promise<Inbo
   const payload = resource.payload[0];
   return {
     id: r.id,
-    sender: { name: r.org_name, odsCode: r.ods_code, verified: true },
+    sender: { name: r.org_name, odsCode: r.ods_code, verified: true, linkDomains: r.allowed_link_domains },
     content: payload && 'contentString' in payload ? payload.contentString : '',
     sentAt: new Date(r.created_at).toISOString(),
     read: r.read_at !== null,

@@ -12,7 +12,12 @@ const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: Erro
 
 const InboxMessageSchema = Type.Object({
   id: Type.String(),
-  sender: Type.Object({ name: Type.String(), odsCode: Type.String(), verified: Type.Boolean() }),
+  sender: Type.Object({
+    name: Type.String(),
+    odsCode: Type.String(),
+    verified: Type.Boolean(),
+    linkDomains: Type.Array(Type.String()),
+  }),
   content: Type.String(),
   sentAt: Type.String({ format: 'date-time' }),
   read: Type.Boolean(),

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { build } from '../../app.js';
 import { RedisAttemptLimiter } from '../../identity/redisLimiter.js';
+import { accessTokenFor, inAppRequest, makeSender, testNhsNumber } from '../../outbound/testSenders.js';
 import { makeOrganisation, makeService, unique } from '../../testing/factories.js';
 import { buildTestApp } from '../../testing/testApp.js';
 import { testConfig } from '../../testing/testDatabase.js';
@@ -35,6 +36,41 @@ describe.skipIf(!redisUrl)('limits shared through Redis', () => {
       const over = await attempt(b);
       expect(over.statusCode).toBe(429);
       expect(over.headers['retry-after']).toBeDefined();
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  });
+
+  it('two nodes count one API client together: its per-minute rate holds across them', async () => {
+    const a = await buildTestApp({ config: { redisUrl: redisUrl! } });
+    const b = await build(
+      { ...testConfig({ redisUrl: redisUrl! }), masterKey: a.deps.config.masterKey },
+      { db: a.deps.db },
+    );
+    try {
+      // A new client each run, so its counter in Redis starts at nothing.
+      const sender = await makeSender(a.app, a.deps, { rateLimitPerMinute: 4 });
+      const other = await makeSender(a.app, a.deps, { rateLimitPerMinute: 4 });
+      const token = await accessTokenFor(a.app, sender);
+      const send = (node: typeof a.app, odsCode: string, bearer: string) =>
+        node.inject({
+          method: 'POST',
+          url: '/communication/in-app/FHIR/R4/CommunicationRequest',
+          headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/fhir+json' },
+          payload: inAppRequest(testNhsNumber(), odsCode),
+        });
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++)
+        statuses.push((await send(i % 2 === 0 ? a.app : b, sender.odsCode, token)).statusCode);
+      expect(statuses).toEqual([201, 201, 201, 201]);
+      // Each node alone has seen two: only the shared count reaches the limit.
+      const over = await send(b, sender.odsCode, token);
+      expect(over.statusCode).toBe(429);
+      expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
+      expect((await send(a.app, sender.odsCode, token)).statusCode).toBe(429);
+      // Another client's count is its own.
+      expect((await send(b, other.odsCode, await accessTokenFor(a.app, other))).statusCode).toBe(201);
     } finally {
       await b.close();
       await a.close();

@@ -90,7 +90,7 @@ function MessageView({ message }: { message: InboxMessage }) {
           </div>
         </details>
       )}
-      <MessageBody content={message.content} />
+      <MessageBody content={message.content} linkDomains={message.sender.linkDomains} />
     </>
   );
 }

@@ -4,7 +4,7 @@ import { withOlder, withRead } from './inboxApi.js';
 
 const message = (id: string, read: boolean): InboxMessage => ({
   id,
-  sender: { name: 'Beech Tree Surgery', odsCode: 'A12345', verified: true },
+  sender: { name: 'Beech Tree Surgery', odsCode: 'A12345', verified: true, linkDomains: ['www.nhs.uk'] },
   content: 'Hello',
   sentAt: '2025-03-03T09:15:00.000Z',
   read,

@@ -128,7 +128,8 @@ export type PatientMe = { identityLevel: IdentityLevel; name: string | null; rec
 
 export type InboxMessage = {
   id: string;
-  sender: { name: string; odsCode: string; verified: boolean };
+  /** `linkDomains`: the hosts the sender may link to; the message is shown linking nowhere else. */
+  sender: { name: string; odsCode: string; verified: boolean; linkDomains: string[] };
   /** Markdown from the sending system; see patient/inbox/markdown for how it is shown. */
   content: string;
   sentAt: string;

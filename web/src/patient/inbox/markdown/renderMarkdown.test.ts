@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { preview } from './plainText.js';
 import { renderMarkdown } from './renderMarkdown.js';
 
-const html = (content: string) => renderToStaticMarkup(createElement(Fragment, null, ...renderMarkdown(content)));
+/** The sender in these tests may link to www.nhs.uk only. */
+const LINK_DOMAINS = ['www.nhs.uk'];
+const html = (content: string, linkDomains: readonly string[] = LINK_DOMAINS) =>
+  renderToStaticMarkup(createElement(Fragment, null, ...renderMarkdown(content, linkDomains)));
 
 const ALLOWED_TAGS = new Set(
   ['h2', 'h3', 'p', 'ul', 'ol', 'li', 'strong', 'em', 's', 'a', 'img', 'br', 'code', 'pre', 'hr', 'blockquote'].concat([
@@ -67,6 +70,7 @@ const hostile = fc
           // Whole constructs too, so links and images (good and bad) are common enough to matter.
           ...['[a](https://www.nhs.uk/x)', '![m](https://www.nhs.uk/i.png)', '](https://www.nhs.uk/', '[r]'],
           ...['\n\n[r]: https://www.nhs.uk/r\n', '[a](javascript:alert(1))', '![m](http://evil.example/i.png)'],
+          ...['[a](https://evil.example/x)', '![m](https://evil.example/i.png)', 'https://evil.example/'],
         ),
       },
       { weight: 1, arbitrary: fc.string({ maxLength: 3 }) },
@@ -114,6 +118,15 @@ describe('renderMarkdown', () => {
     expect(html(content)).not.toMatch(/<a\b/);
   });
 
+  it("links only to the sender's allowed hosts: any other https link or image is its words", () => {
+    expect(html('[Book](https://evil.example/book)')).toBe('<p>Book</p>');
+    expect(html('[Book](https://nhs.uk/book)')).toBe('<p>Book</p>');
+    expect(html('[Book](https://www.nhs.uk.evil.example/book)')).toBe('<p>Book</p>');
+    expect(html('![a map](https://evil.example/map.png)')).toBe('<p>a map</p>');
+    expect(html('[Book][r]\n\n[r]: https://evil.example/book')).toBe('<p>Book</p>');
+    expect(html('[Prepare](https://www.nhs.uk/tests/)', [])).toBe('<p>Prepare</p>');
+  });
+
   it('shows images that are not https as their description', () => {
     expect(html('![a map](http://www.nhs.uk/map.png)')).toBe('<p>a map</p>');
     expect(html('![a map](data:image/png;base64,AAAA)')).not.toContain('<img');
@@ -128,14 +141,14 @@ describe('renderMarkdown', () => {
     expect(html('<a href="javascript:alert(1)">x</a>')).not.toMatch(/<a\b/);
   });
 
-  it('never produces a tag or attribute outside the allowed set, nor a link or image that is not https', () => {
+  it('never produces a tag or attribute outside the allowed set, nor a link or image other than https to an allowed host', () => {
     fc.assert(
       fc.property(hostile, (content) => {
         for (const { tag, attributes } of tagsOf(html(content))) {
           expect(ALLOWED_TAGS).toContain(tag);
           for (const [name, value] of attributes) {
             expect(ALLOWED_ATTRIBUTES).toContain(name);
-            if (name === 'href' || name === 'src') expect(value).toMatch(/^https:\/\/[^/\s@]+\//);
+            if (name === 'href' || name === 'src') expect(value).toMatch(/^https:\/\/www\.nhs\.uk\//);
           }
         }
       }),

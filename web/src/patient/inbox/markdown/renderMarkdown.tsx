@@ -1,21 +1,22 @@
 import { Fragment, type ReactNode } from 'react';
 import { parseMessage, type Token } from './parser.js';
-import { httpsUrl } from './safeUrl.js';
+import { allowedUrl } from './safeUrl.js';
 
 /**
  * Markdown from a sending system, as React elements. Nothing from the message becomes markup:
  * each token maps to an element chosen here, with no attribute copied from the token except a
- * link's href or an image's src and alt, and those only when they are https. Whatever is not
- * understood is shown as its text. There is no HTML string anywhere, so nothing can be injected.
+ * link's href or an image's src and alt, and those only when they are https to one of
+ * `linkDomains`. Whatever is not understood is shown as its text. There is no HTML string
+ * anywhere, so nothing can be injected.
  */
-export function renderMarkdown(content: string): ReactNode[] {
-  return renderTokens(parseMessage(content));
+export function renderMarkdown(content: string, linkDomains: readonly string[]): ReactNode[] {
+  return renderTokens(parseMessage(content), linkDomains);
 }
 
 type Frame = { open: Token | null; children: ReactNode[] };
 
 /** markdown-it's stream is flat: `_open` and `_close` tokens bracket their contents. */
-function renderTokens(tokens: readonly Token[]): ReactNode[] {
+function renderTokens(tokens: readonly Token[], linkDomains: readonly string[]): ReactNode[] {
   const stack: Frame[] = [{ open: null, children: [] }];
   for (const token of tokens) {
     const top = stack[stack.length - 1]!;
@@ -24,9 +25,9 @@ function renderTokens(tokens: readonly Token[]): ReactNode[] {
     } else if (token.nesting === -1 && stack.length > 1) {
       const frame = stack.pop()!;
       const parent = stack[stack.length - 1]!;
-      parent.children.push(container(frame.open!, frame.children, parent.children.length));
+      parent.children.push(container(frame.open!, frame.children, parent.children.length, linkDomains));
     } else if (token.nesting === 0) {
-      top.children.push(leaf(token, top.children.length));
+      top.children.push(leaf(token, top.children.length, linkDomains));
     }
   }
   // A stream always closes what it opens; if one did not, its contents are still shown.
@@ -37,7 +38,7 @@ function renderTokens(tokens: readonly Token[]): ReactNode[] {
   return stack[0]!.children;
 }
 
-function container(open: Token, children: ReactNode[], key: number): ReactNode {
+function container(open: Token, children: ReactNode[], key: number, linkDomains: readonly string[]): ReactNode {
   switch (open.type) {
     case 'heading_open':
       // The page's own h1 is the sender; the message's headings sit below it.
@@ -80,7 +81,7 @@ function container(open: Token, children: ReactNode[], key: number): ReactNode {
     case 's_open':
       return <s key={key}>{children}</s>;
     case 'link_open':
-      return link(open, children, key);
+      return link(open, children, key, linkDomains);
     case 'table_open':
       return (
         <table key={key} className="nhsuk-table">
@@ -106,10 +107,10 @@ function container(open: Token, children: ReactNode[], key: number): ReactNode {
   }
 }
 
-function leaf(token: Token, key: number): ReactNode {
+function leaf(token: Token, key: number, linkDomains: readonly string[]): ReactNode {
   switch (token.type) {
     case 'inline':
-      return <Fragment key={key}>{renderTokens(token.children ?? [])}</Fragment>;
+      return <Fragment key={key}>{renderTokens(token.children ?? [], linkDomains)}</Fragment>;
     case 'text':
       return token.content;
     case 'softbreak':
@@ -128,16 +129,16 @@ function leaf(token: Token, key: number): ReactNode {
     case 'hr':
       return <hr key={key} className="nhsuk-section-break nhsuk-section-break--m nhsuk-section-break--visible" />;
     case 'image':
-      return image(token, key);
+      return image(token, key, linkDomains);
     default:
       // Raw HTML cannot be parsed as such (html: false), but anything else unknown is its text.
       return token.content;
   }
 }
 
-/** A link only to https; otherwise its words alone, so nothing can be run or sent elsewhere. */
-function link(open: Token, children: ReactNode[], key: number): ReactNode {
-  const href = httpsUrl(open.attrGet('href'));
+/** A link only to an allowed https host; otherwise its words alone, so nothing can be run or sent elsewhere. */
+function link(open: Token, children: ReactNode[], key: number, linkDomains: readonly string[]): ReactNode {
+  const href = allowedUrl(open.attrGet('href'), linkDomains);
   if (!href) return <Fragment key={key}>{children}</Fragment>;
   return (
     <a key={key} href={href} rel="noopener noreferrer">
@@ -149,11 +150,12 @@ function link(open: Token, children: ReactNode[], key: number): ReactNode {
 /**
  * An image is shown as a link to it, never loaded by itself: an image fetched on opening would tell
  * its server that, and when, this person read the message (a tracking pixel), and the page's
- * content security policy allows images from this site only. Not https: the description as text.
+ * content security policy allows images from this site only. Not https to an allowed host: the
+ * description as text.
  */
-function image(token: Token, key: number): ReactNode {
+function image(token: Token, key: number, linkDomains: readonly string[]): ReactNode {
   const alt = altText(token.children ?? []);
-  const src = httpsUrl(token.attrGet('src'));
+  const src = allowedUrl(token.attrGet('src'), linkDomains);
   if (!src) return alt;
   return (
     <a key={key} href={src} rel="noopener noreferrer" className="app-message-body__image-link">

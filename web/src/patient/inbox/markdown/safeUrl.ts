@@ -4,7 +4,7 @@
  * rather than matching a prefix means spaces, control characters and odd casing cannot disguise
  * a `javascript:` or `data:` URL.
  */
-export function httpsUrl(raw: string | number | null): string | null {
+function httpsUrl(raw: string | number | null): string | null {
   if (typeof raw !== 'string' || raw === '') return null;
   let url: URL;
   try {
@@ -14,4 +14,13 @@ export function httpsUrl(raw: string | number | null): string | null {
   }
   if (url.protocol !== 'https:' || url.username !== '' || url.password !== '') return null;
   return url.href;
+}
+
+/**
+ * `httpsUrl`, and only to a host the sender may link to: the exact-host rule the server applies
+ * when a message is sent, applied again when it is shown.
+ */
+export function allowedUrl(raw: string | number | null, linkDomains: readonly string[]): string | null {
+  const href = httpsUrl(raw);
+  return href !== null && linkDomains.includes(new URL(href).hostname) ? href : null;
 }
