@@ -1,5 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrolPatient } from '../../identity/patients.js';
 import { buildTestApp, type TestApp } from '../../testing/testApp.js';
@@ -7,30 +5,13 @@ import { optInDevice } from '../push/testDevice.js';
 import { accessTokenFor, inAppRequest, makeSender, testNhsNumber, type TestSender } from '../testSenders.js';
 import { CALLBACK_LEASE_MS, deliverDueCallbacks, MAX_CALLBACK_ATTEMPTS } from './deliverCallbacks.js';
 import { verifyCallbackSignature } from './signature.js';
-
-type Received = { headers: IncomingHttpHeaders; body: string };
-
-/** A real HTTP receiver on loopback that records each callback and answers with `status()`. */
-async function startReceiver(status: () => number): Promise<{ url: string; received: Received[]; server: Server }> {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body });
-      res.statusCode = status();
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/FHIR/R4/Task`, received, server };
-}
+import { startReceiver, type TestReceiver } from './testReceiver.js';
 
 describe('receipt callbacks', () => {
   let t: TestApp;
   let clock = Date.now();
   let answer = 202;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: TestReceiver;
   let sender: TestSender;
   let token: string;
   let p9: string;

@@ -7,7 +7,10 @@ import { SIGNATURE_HEADER, signCallback } from './signature.js';
 
 /** A claimed callback is due again after this long if its worker never reports back. */
 export const CALLBACK_LEASE_MS = 60_000;
-/** 30 s doubling to an hour: twelve attempts span about six and a half hours. */
+/**
+ * 30 s doubling to an hour: the waits after the first eleven attempts add up to 5 h 3 min 30 s, so
+ * the twelfth and last attempt comes about five hours after the first.
+ */
 export const MAX_CALLBACK_ATTEMPTS = 12;
 export function callbackBackoffMs(attempt: number): number {
   return Math.min(30_000 * 2 ** (attempt - 1), 3_600_000);
