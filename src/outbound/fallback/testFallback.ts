@@ -26,6 +26,8 @@ export type FallbackParties = {
   /** Sends on a channel and answers the communication id. */
   send(nhsNumber: string, opts?: { channel?: Channel; fallback?: unknown[] }): Promise<string>;
   runAt(later: number, opts?: { limit?: number }): ReturnType<typeof runFallbacks>;
+  /** Runs the fallback job as it would run when the message is exactly `age` ms old. */
+  runAtAge(id: string, age: number): ReturnType<typeof runFallbacks>;
   pollAt(later: number, opts?: { limit?: number }): ReturnType<typeof pollFallbackStatuses>;
   /** GET …/CommunicationRequest/:id as the sender (or another token). */
   read(id: string, opts?: { channel?: Channel; token?: string }): Promise<{ status: number; body: ReadBack }>;
@@ -85,6 +87,14 @@ export async function fallbackParties(): Promise<FallbackParties> {
       return res.json<{ identifier: { value: string }[] }>().identifier[0]!.value;
     },
     runAt: (ms, opts = {}) => runFallbacks(later(ms), opts),
+    async runAtAge(id, age) {
+      const { rows } = await t.deps.db.query<{ created_at: Date }>(
+        'SELECT created_at FROM outbound_messages WHERE id = $1',
+        [id],
+      );
+      const at = new Date(rows[0]!.created_at.getTime() + age);
+      return runFallbacks({ ...t.deps, now: () => at });
+    },
     pollAt: (ms, opts = {}) => pollFallbackStatuses(later(ms), opts),
     async read(id, opts = {}) {
       const res = await t.app.inject({
