@@ -7,6 +7,7 @@ import { submitBundle } from '../bulk.js';
 import { BULK_CHUNK } from '../bulkRead.js';
 import { closeBulkReaders } from '../bulkReaders.js';
 import { cachedClientById } from '../clients/apiClients.js';
+import { FALLBACK_EXTENSION_URL } from './fallbackExtension.js';
 import { UNNOTIFIED_REASON } from '../push/pushPayload.js';
 import { optInDevice } from '../push/testDevice.js';
 import { verifyAudit } from '../../platform/audit/auditLog.js';
@@ -22,7 +23,14 @@ import {
 
 const BULK = '/communication/in-app/FHIR/R4';
 const REQUEST_ID = 'https://fhir.nhs.uk/NHSApp/request-id';
-type Entry = { response: { status: string; location?: string; outcome?: { issue: { diagnostics: string }[] } } };
+const onPostgres = process.env.CONFIDE_TEST_DB === 'postgres';
+type Entry = {
+  response: {
+    status: string;
+    location?: string;
+    outcome?: { resourceType: string; issue: { code: string; diagnostics: string; expression?: string[] }[] };
+  };
+};
 type BatchResponse = { resourceType: string; type: string; entry: Entry[] };
 
 describe('POST /communication/in-app/FHIR/R4 (batch Bundle)', () => {
@@ -164,6 +172,96 @@ describe('POST /communication/in-app/FHIR/R4 (batch Bundle)', () => {
     );
     const total = audits.rows.reduce((s, r) => s + Number(/^(\d+) messages/.exec(r.reason)![1]), 0);
     expect(total).toBeGreaterThanOrEqual(n);
+  });
+
+  // The largest Bundle takes PGlite (one in-process thread) 20 to 30 seconds and PostgreSQL a few:
+  // it runs on PostgreSQL only, and the Bundle one entry larger is refused on both (below).
+  it.runIf(onPostgres)('takes a Bundle of the most entries allowed, answering and storing every one', async () => {
+    // A sender of its own, so its messages are exactly this Bundle's.
+    const big = await makeSender(t.app, t.deps);
+    const patients = [p9, testNhsNumber(), testNhsNumber()];
+    for (const nhsNumber of patients.slice(1)) await enrolPatient(t.deps, { nhsNumber, identityLevel: 'P9' });
+    const res = await post(
+      batchBundle(Array.from({ length: 50_000 }, (_, i) => inAppRequest(patients[i % patients.length]!, big.odsCode))),
+      await accessTokenFor(t.app, big),
+    );
+    expect(res.statusCode).toBe(200);
+    const out = res.json<BatchResponse>();
+    expect(out).toMatchObject({ resourceType: 'Bundle', type: 'batch-response' });
+    expect(out.entry).toHaveLength(50_000);
+    expect(out.entry.filter((e) => e.response.status !== '201 Created')).toEqual([]);
+    expect(new Set(out.entry.map(idOf)).size).toBe(50_000);
+    const { rows } = await t.deps.db.query<{ n: number; delivered: number; bundles: number }>(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE status <> 'Rejected')::int AS delivered,
+         count(DISTINCT bundle_id)::int AS bundles
+       FROM outbound_messages WHERE client_id = $1`,
+      [big.id],
+    );
+    expect(rows[0]).toEqual({ n: 50_000, delivered: 50_000, bundles: 1 });
+  });
+
+  it('stores an entry’s own fallback policy as a single send does, and fails only an entry whose policy is malformed', async () => {
+    const withFallback = (parts: unknown[]) => ({
+      ...inAppRequest(p9, sender.odsCode),
+      extension: [{ url: FALLBACK_EXTENSION_URL, extension: parts }],
+    });
+    const ownWindows = withFallback([
+      { url: 'notNotifiedAfter', valueDuration: { value: 30, unit: 'min' } },
+      { url: 'unreadAfter', valueDuration: { value: 12, unit: 'h' } },
+    ]);
+    const off = withFallback([
+      { url: 'timeSensitive', valueBoolean: true },
+      { url: 'enabled', valueBoolean: false },
+    ]);
+    const malformed = withFallback([{ url: 'unreadAfter', valueDuration: { value: 1, unit: 'min' } }]);
+    const res = await post(batchBundle([ownWindows, malformed, inAppRequest(p9, sender.odsCode), off]));
+    expect(res.statusCode).toBe(200);
+    const out = res.json<BatchResponse>();
+    expect(out.entry.map((e) => e.response.status)).toEqual([
+      '201 Created',
+      '400 Bad Request',
+      '201 Created',
+      '201 Created',
+    ]);
+    expect(out.entry[1]!.response.outcome).toEqual({
+      resourceType: 'OperationOutcome',
+      issue: [
+        expect.objectContaining({
+          code: 'invalid',
+          diagnostics: 'Must be a duration between 5 minutes and 7 days (unit s, min, h or d)',
+          expression: ['extension[0].extension[0]'],
+        }),
+      ],
+    });
+    // The same requests sent one at a time, to compare what is stored.
+    const single = async (body: unknown) => {
+      const one = await t.app.inject({
+        method: 'POST',
+        url: `${BULK}/CommunicationRequest`,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/fhir+json' },
+        payload: JSON.stringify(body),
+      });
+      expect(one.statusCode).toBe(201);
+      return one.json<{ identifier: { value: string }[] }>().identifier[0]!.value;
+    };
+    const policyOf = async (id: string) =>
+      (
+        await t.deps.db.query<{ notNotifiedS: number | null; unreadS: number | null; off: boolean }>(
+          `SELECT fallback_not_notified_s AS "notNotifiedS", fallback_unread_s AS "unreadS", fallback_off AS off
+           FROM outbound_messages WHERE id = $1`,
+          [id],
+        )
+      ).rows[0];
+    const [bulkOwn, , bulkDefault, bulkOff] = out.entry.map((e) => (e.response.location ? idOf(e) : ''));
+    const expected = [
+      [bulkOwn!, ownWindows, { notNotifiedS: 30 * 60, unreadS: 12 * 3_600, off: false }],
+      [bulkDefault!, inAppRequest(p9, sender.odsCode), { notNotifiedS: null, unreadS: null, off: false }],
+      [bulkOff!, off, { notNotifiedS: null, unreadS: 4 * 3_600, off: true }],
+    ] as const;
+    for (const [id, body, policy] of expected) {
+      expect(await policyOf(id)).toEqual(policy);
+      expect(await policyOf(await single(body))).toEqual(policy);
+    }
   });
 
   it('answers request-id repeats within and across Bundles with the first result, and conflicts with 409', async () => {

@@ -302,6 +302,7 @@ describe('NHS App–compatible CommunicationRequest endpoints', () => {
       payload: [{ contentReference: { display: 'x'.repeat(201) } }],
       recipient: [{ identifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: p9 } }],
     });
+    expect(display.statusCode).toBe(400);
     expect(display.json<Outcome>().issue[0]).toMatchObject({
       diagnostics: 'Exceeds maximum length',
       expression: ['payload[0].contentReference.display'],
@@ -309,6 +310,59 @@ describe('NHS App–compatible CommunicationRequest endpoints', () => {
     // Several problems at once are all reported, as the NHS App does.
     const many = await send(IN_APP, { ...good(), status: 'draft', recipient: [] });
     expect(many.json<Outcome>().issue.map((i) => i.expression?.[0])).toEqual(['status', 'recipient']);
+    expect(await messagesOf(sender.id)).toBe(before);
+  });
+
+  it('refuses an identifier system given twice, even one it otherwise ignores, writing nothing', async () => {
+    const other = 'https://example.org/ids';
+    const once = await send(IN_APP, inAppRequest(p9, sender.odsCode, { identifiers: [{ system: other, value: 'a' }] }));
+    expect(once.statusCode).toBe(201);
+    const before = await messagesOf(sender.id);
+    const twice = await send(
+      IN_APP,
+      inAppRequest(p9, sender.odsCode, {
+        identifiers: [
+          { system: other, value: 'a' },
+          { system: CAMPAIGN, value: 'flu-2026' },
+          { system: other, value: 'b' },
+        ],
+      }),
+    );
+    expect(twice.statusCode).toBe(400);
+    const outcome = twice.json<Outcome>();
+    expect(outcome.resourceType).toBe('OperationOutcome');
+    expect(outcome.issue).toEqual([
+      expect.objectContaining({
+        code: 'invalid',
+        diagnostics: 'Identifier system is repeated',
+        expression: ['identifier'],
+      }),
+    ]);
+    expect(await messagesOf(sender.id)).toBe(before);
+  });
+
+  it('takes a notification display of exactly 200 characters and refuses one of 201', async () => {
+    const notification = (display: string) => ({
+      resourceType: 'CommunicationRequest',
+      status: 'active',
+      payload: [{ contentReference: { display } }],
+      recipient: [{ type: 'Patient', identifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: p9 } }],
+    });
+    const longest = await send(NOTIFICATION, notification('x'.repeat(200)));
+    expect(longest.statusCode).toBe(201);
+    expect(await statusOf(idOf(longest))).toBe('Pending');
+    const before = await messagesOf(sender.id);
+    const tooLong = await send(NOTIFICATION, notification('x'.repeat(201)));
+    expect(tooLong.statusCode).toBe(400);
+    const outcome = tooLong.json<Outcome>();
+    expect(outcome.resourceType).toBe('OperationOutcome');
+    expect(outcome.issue).toEqual([
+      expect.objectContaining({
+        code: 'invalid',
+        diagnostics: 'Exceeds maximum length',
+        expression: ['payload[0].contentReference.display'],
+      }),
+    ]);
     expect(await messagesOf(sender.id)).toBe(before);
   });
 
