@@ -11,19 +11,34 @@ import { CALLBACK_LEASE_MS } from './callbacks/deliverCallbacks.js';
 import { verifyCallbackSignature } from './callbacks/signature.js';
 import { BULK_PATH } from './fhir/bulkRoute.js';
 import { CHANNEL_PATH, SYSTEM } from './fhir/systems.js';
+import { PUSH_LEASE_MS } from './push/dispatchPushes.js';
 import { RECEIPT_REPORT_PATH } from './receipts/receiptReport.js';
 import type { ReceiptTask } from './receipts/taskResource.js';
-import { call, crashTestBed, type Answer, type CrashBed, type CrashSender, type Delivery } from './testCrashBed.js';
+import {
+  call,
+  crashTestBed,
+  inboxIds,
+  inboxIdsOf,
+  inboxProblems,
+  releaseHeldPushes,
+  type Answer,
+  type CrashBed,
+  type CrashSender,
+  type Delivery,
+  type HeldPushes,
+} from './testCrashBed.js';
 import { batchBundle, inAppRequest, signAssertion, tokenForm } from './testSenders.js';
 
 /**
  * Nothing accepted may be lost. The real server process is killed (SIGKILL) while Bundles and
- * single sends are in flight and started again on the same database; then every message answered
- * 201 must be in its patient's inbox exactly once, a client resending everything with the same
- * request-ids gets 201 for each (the same id for what was answered before) without a second row,
- * and every receipt of every accepted message is stored, listed in the receipt report and posted
- * to the client's callback URL. PostgreSQL only: it needs a server process of its own on the
- * test's database, which the embedded database (one process) cannot share.
+ * single sends are in flight (and pushes are being sent) and started again on the same database;
+ * then every message answered 201 must be in its patient's inbox exactly once, as patients signed
+ * in at the restarted server see it, a client resending everything with the same request-ids gets
+ * 201 for each (the same id for what was answered before) without a second row, every message to a
+ * patient with a device is pushed to it, and every receipt of every accepted message is stored
+ * once, listed in the receipt report and posted to the client's callback URL. PostgreSQL only: it
+ * needs a server process of its own on the test's database, which the embedded database (one
+ * process) cannot share.
  */
 
 const BUNDLES = 4;
@@ -31,6 +46,13 @@ const BUNDLE_SIZE = 5_000;
 const SINGLE_WORKERS = 6;
 const ENROLLED = 300;
 const UNKNOWN = 60;
+/** One enrolled patient in this many has a device of the local push service. */
+const ONE_IN_WITH_DEVICE = 10;
+/**
+ * One enrolled patient in this many signs in at the restarted server to read their inbox (those
+ * with a device among them). Sign-in starts are limited to 120 a minute from one address.
+ */
+const ONE_IN_SIGNED_IN = 5;
 /** Rounds of "send, kill, restart" allowed to reach a kill with answers on one side and cut-offs on the other. */
 const MAX_ROUNDS = 3;
 
@@ -61,8 +83,13 @@ describe.skipIf(!onPostgres)('nothing accepted is lost when the server process i
   let sender: CrashSender;
   let callbackSecret: string;
   let patientOf: Map<string, string>;
+  let held: HeldPushes | null = null;
   const enrolled = testRangeNhsNumbers(ENROLLED + UNKNOWN);
   const unknown = enrolled.splice(ENROLLED);
+  const withDevice = new Set(enrolled.filter((_, i) => i % ONE_IN_WITH_DEVICE === 0));
+  const signedIn = enrolled.filter((_, i) => i % ONE_IN_SIGNED_IN === 0);
+  /** NHS number to patient session cookie value, for each patient signed in after the restart. */
+  const sessionOf = new Map<string, string>();
   const bundles: BundleSend[] = [];
   const singles: SingleSend[] = [];
   let lastKillAt = 0;
@@ -107,14 +134,19 @@ describe.skipIf(!onPostgres)('nothing accepted is lost when the server process i
   const singleId = (res: Answer) => /\/CommunicationRequest\/([0-9a-f-]{36})$/.exec(String(res.headers.location))![1]!;
 
   beforeAll(async () => {
-    bed = await crashTestBed(enrolled);
+    bed = await crashTestBed(enrolled, [...withDevice]);
     ({ tdb, keyring, sender, callbackSecret, patientOf, deliveries, server } = bed);
+    held = releaseHeldPushes(tdb.db);
   });
 
   afterAll(async () => {
-    // The bed kills whichever server process the test left running.
-    if (bed && server) bed.server = server;
-    await bed?.close();
+    try {
+      await held?.stop();
+    } finally {
+      // The bed kills whichever server process the test left running.
+      if (bed && server) bed.server = server;
+      await bed?.close();
+    }
   });
 
   /**
@@ -286,28 +318,44 @@ describe.skipIf(!onPostgres)('nothing accepted is lost when the server process i
     });
     expect(wrong.map((s) => s.requestId)).toEqual([]);
 
-    // The inbox's own condition (patientInbox.listInbox): the patient's in-app messages of a known sender.
-    const inbox = await tdb.db.query<{ id: string; patient_id: string }>(
-      `SELECT m.id, m.patient_id FROM outbound_messages m
-       JOIN api_clients c ON c.id = m.client_id
-       JOIN organisations o ON o.id = c.organisation_id
-       WHERE m.patient_id = ANY($1::uuid[]) AND m.channel = 'in_app'`,
-      [[...patientOf.values()]],
-    );
-    const inInbox = new Map(inbox.rows.map((r) => [r.id, r.patient_id]));
-    const notInInbox = answered.filter(
-      (s) => patientOf.has(s.nhsNumber) && inInbox.get(s.firstId!) !== patientOf.get(s.nhsNumber),
-    );
-    expect(notInInbox.map((s) => s.requestId)).toEqual([]);
-
+    // Each patient's inbox as the inbox lists it, page by page: every message answered 201 to them
+    // once, and besides those only messages to them committed before the kill without an answer
+    // (whose resend, below, is answered 201 with their ids). Through the real patient API of the
+    // restarted server for the patients signed in there now; through the function behind that
+    // route for every enrolled patient.
     const unanswered = sent.filter((s) => s.firstId === null);
+    const idOfRequest = new Map(rows.map((r) => [r.request_id, r.id]));
+    const problemsOf = (how: string, nhsNumber: string, listed: string[]) =>
+      inboxProblems(
+        `${how} ${nhsNumber}`,
+        listed,
+        answered.filter((s) => s.nhsNumber === nhsNumber).map((s) => s.firstId!),
+        unanswered
+          .filter((s) => s.nhsNumber === nhsNumber && idOfRequest.has(s.requestId))
+          .map((s) => idOfRequest.get(s.requestId)!),
+      );
+    const problems: string[] = [];
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+    await mapLimit(signedIn, 4, async (nhsNumber) => {
+      sessionOf.set(nhsNumber, await bed!.signIn(server!, nhsNumber));
+      problems.push(...problemsOf('API', nhsNumber, await inboxIds(agent, server!.url, sessionOf.get(nhsNumber)!)));
+    });
+    agent.destroy();
+    await mapLimit(enrolled, 4, async (nhsNumber) => {
+      problems.push(
+        ...problemsOf('listInbox', nhsNumber, await inboxIdsOf({ db: tdb.db, keyring }, patientOf.get(nhsNumber)!)),
+      );
+    });
+    expect(problems.slice(0, 20)).toEqual([]);
+
     const writtenAnyway = unanswered.filter((s) => byRequestId.has(s.requestId)).length;
     console.log(
       `after the restart: ${answered.length} answered 201, all present; ${unanswered.length} not answered, ` +
-        `of which ${writtenAnyway} were committed before the kill`,
+        `of which ${writtenAnyway} were committed before the kill; inboxes read for ${enrolled.length} patients, ` +
+        `${sessionOf.size} of them signed in at the restarted server`,
     );
     expect(answered.length).toBeGreaterThan(0);
-  });
+  }, 60_000);
 
   it('a client resending everything with the same request-ids gets 201 for each, and no second row', async () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
@@ -336,10 +384,86 @@ describe.skipIf(!onPostgres)('nothing accepted is lost when the server process i
     expect(sent.filter((s) => idOf.get(s.requestId) !== s.finalId).map((s) => s.requestId)).toEqual([]);
   }, 120_000);
 
+  it('after the resend, the inbox of each patient signed in lists exactly the messages answered 201 to them, once each', async () => {
+    const sent = allSent();
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+    const problems: string[] = [];
+    await mapLimit(signedIn, 4, async (nhsNumber) => {
+      const listed = await inboxIds(agent, server!.url, sessionOf.get(nhsNumber)!);
+      const present = sent.filter((s) => s.nhsNumber === nhsNumber).map((s) => s.finalId!);
+      problems.push(...inboxProblems(nhsNumber, listed, present, []));
+    });
+    agent.destroy();
+    expect(sessionOf.size).toBe(signedIn.length);
+    expect(problems.slice(0, 20)).toEqual([]);
+  }, 60_000);
+
   it('the audit log is intact after the crash', async () => {
     const result = await verifyAudit(tdb.db, await keyring.auditKey());
     expect(result).toMatchObject({ ok: true });
   }, 60_000);
+
+  it(
+    'every accepted message to a patient with a device is pushed to that device once due, held only as quiet hours hold it',
+    async () => {
+      const push = bed!.push;
+      const deviceOf = bed!.deviceOf;
+      const sent = allSent();
+      const messageOf = new Map(sent.map((s) => [s.finalId!, s]));
+      // A push claimed by the killed process is due again when its lease ends.
+      const deadline = Math.max(Date.now() + 30_000, lastKillAt + PUSH_LEASE_MS + 30_000);
+      const pushRows = async () =>
+        (
+          await tdb.db.query<{ id: string; message_id: string; state: string; attempts: number }>(
+            'SELECT id, message_id, state, attempts FROM outbound_pushes',
+          )
+        ).rows;
+      let rows = await pushRows();
+      while (Date.now() < deadline && rows.some((r) => r.state === 'due')) {
+        await new Promise((r) => setTimeout(r, 500));
+        rows = await pushRows();
+      }
+      const sentBy = Date.now();
+      await held!.stop();
+      expect(held!.wrong.slice(0, 20)).toEqual([]);
+
+      // One push for each message to a patient with a device, none for anyone else; each one sent.
+      const pushOf = new Map(rows.map((r) => [r.message_id, r]));
+      expect(pushOf.size).toBe(rows.length);
+      expect(rows.filter((r) => !messageOf.has(r.message_id))).toEqual([]);
+      expect(
+        sent.filter((s) => withDevice.has(s.nhsNumber) !== pushOf.has(s.finalId!)).map((s) => s.requestId),
+      ).toEqual([]);
+      expect(rows.filter((r) => r.state !== 'sent').slice(0, 20), 'not sent').toEqual([]);
+
+      // Each reached the device of the message's patient (decrypted and its VAPID token checked by
+      // the push service), and nothing else was pushed. One sent by the killed process and not
+      // recorded as sent is sent again: the device may get it twice, never the receipt.
+      expect(push.refused.slice(0, 5)).toEqual([]);
+      const endpointOf = new Map(
+        rows.map((r) => [r.id, deviceOf.get(messageOf.get(r.message_id)!.nhsNumber)!.subscription.endpoint]),
+      );
+      const times = new Map<string, number>();
+      const misdirected: string[] = [];
+      for (const p of push.received) {
+        const tag = (JSON.parse(p.payload) as { tag: string }).tag;
+        if (endpointOf.get(tag) !== p.endpoint) misdirected.push(tag);
+        times.set(tag, (times.get(tag) ?? 0) + 1);
+      }
+      expect(misdirected.slice(0, 20), 'pushed to another device').toEqual([]);
+      expect(
+        rows.filter((r) => !times.has(r.id)).map((r) => r.id),
+        'recorded as sent, never received by the device',
+      ).toEqual([]);
+      console.log(
+        `pushes: ${rows.length} sent to ${deviceOf.size} devices, ${[...times.values()].filter((n) => n > 1).length} ` +
+          `of them twice or more; ${held!.released} held by quiet hours and released as at 06:00; ` +
+          `${rows.filter((r) => r.attempts > 1).length} claimed more than once; ` +
+          `all sent ${((sentBy - lastKillAt) / 1000).toFixed(1)} s after the kill`,
+      );
+    },
+    PUSH_LEASE_MS + 120_000,
+  );
 
   it('every receipt of every accepted message is stored, reported and posted to the callback URL', async () => {
     const sent = allSent();
@@ -349,11 +473,16 @@ describe.skipIf(!onPostgres)('nothing accepted is lost when the server process i
        FROM outbound_receipts WHERE client_id = $1`,
       [sender.clientId],
     );
-    // Stored: Delivered and Unnotified (no device) for an enrolled patient, Rejected otherwise; each once.
+    // Stored, each once: Delivered and NotificationAttempted for a patient with a device, Delivered
+    // and Unnotified for another enrolled patient, Rejected otherwise.
     const codes = new Map<string, string[]>();
     for (const r of receipts) codes.set(r.message_id, [...(codes.get(r.message_id) ?? []), r.code]);
     const badReceipts = sent.filter((s) => {
-      const expected = patientOf.has(s.nhsNumber) ? ['Delivered', 'Unnotified'] : ['Rejected'];
+      const expected = withDevice.has(s.nhsNumber)
+        ? ['Delivered', 'NotificationAttempted']
+        : patientOf.has(s.nhsNumber)
+          ? ['Delivered', 'Unnotified']
+          : ['Rejected'];
       return JSON.stringify((codes.get(s.finalId!) ?? []).sort()) !== JSON.stringify(expected);
     });
     expect(badReceipts.map((s) => `${s.requestId}: ${(codes.get(s.finalId!) ?? []).join(',')}`)).toEqual([]);

@@ -2,16 +2,25 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CryptoKey } from 'jose';
+import { CALLBACK_PATH } from '../identity/patientSignIn/oidcClient.js';
+import { PATIENT_SESSION_COOKIE } from '../identity/patientSignIn/patientSessions.js';
+import { SIGN_IN_COOKIE } from '../identity/patientSignIn/signInAttempts.js';
 import { enrolPatient } from '../identity/patients.js';
 import { KeyRing } from '../platform/crypto/keyring.js';
 import { loadMasterKeys } from '../platform/crypto/masterKeys.js';
+import type { Deps } from '../platform/deps.js';
 import { migrate } from '../platform/db/migrate.js';
 import { makeOrganisation, makeStaff } from '../testing/factories.js';
 import { mapLimit } from '../testing/mapLimit.js';
-import { ServerProcess } from '../testing/serverProcess.js';
+import { startOidcProvider, type TestOidcProvider } from '../testing/oidcProvider.js';
+import { startPushService, type TestDevice, type TestPushService } from '../testing/pushService.js';
+import { freePort, ServerProcess } from '../testing/serverProcess.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../testing/testDatabase.js';
 import { SIGNATURE_HEADER } from './callbacks/signature.js';
 import { registerApiClient } from './clients/apiClients.js';
+import { listInbox } from './inbox/patientInbox.js';
+import { pushDueAt } from './push/quietHours.js';
+import { subscribePush } from './push/subscriptions.js';
 import { rsaKeyPair } from './testSenders.js';
 
 /** A receipt callback as the client's receiver got it. */
@@ -21,7 +30,8 @@ export type CrashSender = { clientId: string; apiKey: string; kid: string; priva
 /**
  * What the crash test (crashSafety.test.ts) runs against: a migrated PostgreSQL database, a
  * sending client with a callback URL served by a local receiver that records every delivery, the
- * enrolled P9 patients, and a real server process on that database with the same master key.
+ * enrolled P9 patients (some with a device of a local push service), a local OpenID Connect
+ * provider they sign in at, and a real server process on that database with the same master key.
  */
 export type CrashBed = {
   tdb: TestDatabase;
@@ -31,21 +41,68 @@ export type CrashBed = {
   /** NHS number to patient id, for each enrolled patient. */
   patientOf: Map<string, string>;
   deliveries: Delivery[];
+  /** The push service the devices belong to; it decrypts and checks every push. */
+  push: TestPushService;
+  /** NHS number to the patient's one device, for each patient given one. */
+  deviceOf: Map<string, TestDevice>;
   server: ServerProcess;
+  /**
+   * Signs the enrolled patient in at the server through the provider, as their browser would, and
+   * answers the patient session cookie's value.
+   */
+  signIn(server: ServerProcess, nhsNumber: string): Promise<string>;
   close(): Promise<void>;
 };
 
-export async function crashTestBed(enrolled: readonly string[]): Promise<CrashBed> {
+/**
+ * The server's settings beyond the production-like base. A push endpoint on 127.0.0.1 over plain
+ * http needs PUSH_ALLOW_LOCAL_ENDPOINTS, and a provider on 127.0.0.1 over plain http needs
+ * PATIENT_OIDC_ALLOW_HTTP; the configuration refuses both under NODE_ENV=production. The server
+ * reads NODE_ENV for nothing else (LOG_LEVEL and SECURE_COOKIES are set by the base), so it runs
+ * as 'test' and otherwise as in production.
+ */
+function serverSettings(provider: TestOidcProvider): Record<string, string> {
+  const oidc = provider.config;
+  return {
+    NODE_ENV: 'test',
+    OUTBOUND_ALLOW_PRIVATE_CALLBACKS: 'true',
+    PUSH_ALLOW_LOCAL_ENDPOINTS: 'true',
+    PATIENT_OIDC_ISSUER: oidc.issuer,
+    PATIENT_OIDC_CLIENT_ID: oidc.clientId,
+    PATIENT_OIDC_PRIVATE_KEY: oidc.privateKeyPem,
+    PATIENT_OIDC_KID: oidc.kid ?? '',
+    PATIENT_OIDC_SCOPES: oidc.scopes,
+    PATIENT_OIDC_ALLOW_HTTP: 'true',
+  };
+}
+
+/** The value of the cookie `name` an answer set, or null. */
+function setCookie(res: Answer, name: string): string | null {
+  for (const line of res.headers['set-cookie'] ?? []) {
+    const pair = line.split(';')[0]!;
+    const eq = pair.indexOf('=');
+    if (pair.slice(0, eq).trim() === name && pair.slice(eq + 1) !== '') return pair.slice(eq + 1);
+  }
+  return null;
+}
+
+export async function crashTestBed(
+  enrolled: readonly string[],
+  /** Enrolled patients who also opt in to notifications on one device of the push service. */
+  withDevice: readonly string[],
+): Promise<CrashBed> {
   const masterKey = randomBytes(32).toString('base64');
   const tdb = await createTestDatabase();
   const deliveries: Delivery[] = [];
   let receiver: http.Server | null = null;
+  let provider: TestOidcProvider | null = null;
+  let push: TestPushService | null = null;
   try {
     await migrate(tdb.db);
     const keyring = new KeyRing(tdb.db, loadMasterKeys({ masterKey, previousMasterKeys: [], dataDir: '/nonexistent' }));
     // Audit entries written here must verify with the server's key: the same master key's.
     tdb.db.context.auditKey = await keyring.auditKey();
-    const deps = { db: tdb.db, keyring, now: () => new Date() };
+    const deps = { db: tdb.db, keyring, now: () => new Date(), config: testConfig({ pushAllowLocalEndpoints: true }) };
 
     receiver = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -83,11 +140,45 @@ export async function crashTestBed(enrolled: readonly string[]): Promise<CrashBe
     await mapLimit(enrolled, 8, async (nhsNumber) => {
       patientOf.set(nhsNumber, await enrolPatient(deps, { nhsNumber, identityLevel: 'P9' }));
     });
-    const server = await ServerProcess.start({
-      databaseUrl: tdb.url!,
-      masterKey,
-      env: { OUTBOUND_ALLOW_PRIVATE_CALLBACKS: 'true' },
-    });
+    push = await startPushService();
+    const deviceOf = new Map<string, TestDevice>();
+    for (const nhsNumber of withDevice) {
+      const device = push.newDevice();
+      // What the opt-in route does for the signed-in patient, without a sign-in first.
+      await subscribePush(
+        deps,
+        { patientId: patientOf.get(nhsNumber)!, identityLevel: 'P9' },
+        device.subscription,
+        null,
+      );
+      deviceOf.set(nhsNumber, device);
+    }
+
+    // The provider registers the callback URL, so the server's port (kept across restarts) comes first.
+    const port = await freePort();
+    provider = await startOidcProvider({ redirectUri: `http://127.0.0.1:${port}${CALLBACK_PATH}` });
+    const accountOf = new Map<string, string>();
+    for (const nhsNumber of enrolled) {
+      accountOf.set(
+        nhsNumber,
+        provider.addAccount({ nhsNumber, identityLevel: 'P9', givenName: 'Pat', familyName: 'Example' }),
+      );
+    }
+    const server = await ServerProcess.start({ databaseUrl: tdb.url!, masterKey, port, env: serverSettings(provider) });
+    const agent = new http.Agent({ keepAlive: false });
+    const signIn = async (srv: ServerProcess, nhsNumber: string): Promise<string> => {
+      const started = await call(agent, srv.url, 'GET', '/api/patient/sign-in', {});
+      const handle = setCookie(started, SIGN_IN_COOKIE);
+      if (started.status !== 302 || !handle) throw new Error(`sign-in answered ${started.status} ${started.body}`);
+      const back = await provider!.browse(String(started.headers.location), { as: accountOf.get(nhsNumber)! });
+      if (back.origin !== srv.url.origin) throw new Error(`the provider sent the browser to ${back.origin}`);
+      const done = await call(agent, srv.url, 'GET', `${back.pathname}${back.search}`, {
+        cookie: `${SIGN_IN_COOKIE}=${handle}`,
+      });
+      const session = setCookie(done, PATIENT_SESSION_COOKIE);
+      if (done.status !== 302 || !session) throw new Error(`the callback answered ${done.status} ${done.body}`);
+      return session;
+    };
     const bed: CrashBed = {
       tdb,
       keyring,
@@ -95,11 +186,17 @@ export async function crashTestBed(enrolled: readonly string[]): Promise<CrashBe
       callbackSecret: client.callbackSecret!,
       patientOf,
       deliveries,
+      push,
+      deviceOf,
       server,
+      signIn,
       async close() {
         await bed.server.kill();
+        agent.destroy();
         receiver!.closeAllConnections();
         await new Promise((resolve) => receiver!.close(resolve));
+        await provider!.close();
+        await push!.close();
         await tdb.drop();
       },
     };
@@ -107,8 +204,32 @@ export async function crashTestBed(enrolled: readonly string[]): Promise<CrashBe
   } catch (err) {
     receiver?.closeAllConnections();
     receiver?.close();
+    await provider?.close();
+    await push?.close();
     await tdb.drop();
     throw err;
+  }
+}
+
+/**
+ * Every message id the patient's inbox lists, page by page as the web app loads it (following
+ * `next`), in the order listed; an id listed twice is there twice.
+ */
+export async function inboxIds(agent: http.Agent, base: URL, session: string): Promise<string[]> {
+  const ids: string[] = [];
+  let query = '';
+  for (;;) {
+    const res = await call(agent, base, 'GET', `/api/patient/messages${query}`, {
+      cookie: `${PATIENT_SESSION_COOKIE}=${session}`,
+    });
+    if (res.status !== 200) throw new Error(`the inbox answered ${res.status} ${res.body.slice(0, 300)}`);
+    const page = JSON.parse(res.body) as {
+      messages: { id: string }[];
+      next: { before: string; beforeId: string } | null;
+    };
+    ids.push(...page.messages.map((m) => m.id));
+    if (!page.next) return ids;
+    query = `?before=${encodeURIComponent(page.next.before)}&beforeId=${page.next.beforeId}`;
   }
 }
 
@@ -153,4 +274,93 @@ export function call(
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** The same list as `inboxIds`, through the function behind the inbox route, for any patient. */
+export async function inboxIdsOf(deps: Pick<Deps, 'db' | 'keyring'>, patientId: string): Promise<string[]> {
+  const ids: string[] = [];
+  let page: Awaited<ReturnType<typeof listInbox>> | null = null;
+  do {
+    const after = page?.next ? { before: new Date(page.next.before), beforeId: page.next.beforeId } : {};
+    page = await listInbox(deps, { patientId, identityLevel: 'P9' }, { ip: null, ...after });
+    ids.push(...page.messages.map((m) => m.id));
+  } while (page.next);
+  return ids;
+}
+
+/**
+ * What is wrong with an inbox as listed (`who` names it): a message listed twice, one of `present`
+ * missing, or one listed that is in neither `present` nor `allowed` (someone else's, or never
+ * accepted).
+ */
+export function inboxProblems(who: string, listed: string[], present: string[], allowed: string[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const id of listed) {
+    if (seen.has(id)) out.push(`${who}: ${id} listed twice`);
+    seen.add(id);
+  }
+  const may = new Set([...present, ...allowed]);
+  for (const id of present) if (!seen.has(id)) out.push(`${who}: ${id} answered 201 but not listed`);
+  for (const id of seen) if (!may.has(id)) out.push(`${who}: ${id} listed but never accepted for them`);
+  return out;
+}
+
+export type HeldPushes = {
+  /** Pushes found held and made due. */
+  released: number;
+  /** Held pushes that were not held as quiet hours hold one, each with what was wrong. */
+  wrong: string[];
+  stop(): Promise<void>;
+};
+
+/**
+ * Quiet hours (22:00–06:00 London time) hold a push until 06:00, and the server process runs on the
+ * real clock, which a test cannot set. So that the test does the same at any hour, this checks
+ * every held push, a few times a second, to be held as `pushDueAt` holds one (until the next 06:00
+ * after it was written, and not yet sent), then makes it due at once, as 06:00 would (the
+ * benchmark's push phase lifts the hold the same way). By day there is nothing to release.
+ */
+export function releaseHeldPushes(db: TestDatabase['db'], everyMs = 200): HeldPushes {
+  let stopped = false;
+  const held: HeldPushes = {
+    released: 0,
+    wrong: [],
+    /** Stops releasing; throws if a look failed, since holds after it went unchecked. */
+    async stop() {
+      stopped = true;
+      await loop;
+      if (failure !== null) throw failure;
+    },
+  };
+  const once = async () => {
+    const { rows } = await db.query<{ id: string; created_at: Date; due_at: Date; finished: boolean }>(
+      `SELECT p.id, p.created_at, p.due_at, EXISTS (SELECT 1 FROM outbound_receipts r
+         WHERE r.message_id = p.message_id AND r.code <> 'Delivered') AS finished
+       FROM outbound_pushes p WHERE p.state = 'due' AND p.attempts = 0 AND p.due_at > clock_timestamp()`,
+    );
+    if (rows.length === 0) return;
+    for (const r of rows) {
+      const dueAt = pushDueAt(new Date(r.created_at)).getTime();
+      if (new Date(r.due_at).getTime() !== dueAt)
+        held.wrong.push(`${r.id}: due at ${new Date(r.due_at).toISOString()}`);
+      if (r.finished) held.wrong.push(`${r.id}: held, yet its message has its outcome`);
+    }
+    const { rowCount } = await db.query(
+      `UPDATE outbound_pushes SET due_at = clock_timestamp()
+       WHERE id = ANY($1::uuid[]) AND state = 'due' AND attempts = 0 AND due_at > clock_timestamp()`,
+      [rows.map((r) => r.id)],
+    );
+    held.released += rowCount;
+  };
+  let failure: Error | null = null;
+  const loop = (async () => {
+    while (!stopped) {
+      await once();
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })().catch((err: unknown) => {
+    failure = err instanceof Error ? err : new Error(String(err));
+  });
+  return held;
 }
