@@ -313,6 +313,16 @@ describe('NHS App–compatible CommunicationRequest endpoints', () => {
     expect(await messagesOf(sender.id)).toBe(before);
   });
 
+  /** A 400 OperationOutcome with this one `invalid` issue. */
+  const expectOneInvalid = (res: { statusCode: number; json<T>(): T }, diagnostics: string, expression: string) => {
+    expect(res.statusCode).toBe(400);
+    const outcome = res.json<Outcome>();
+    expect(outcome.resourceType).toBe('OperationOutcome');
+    expect(outcome.issue).toEqual([
+      expect.objectContaining({ code: 'invalid', diagnostics, expression: [expression] }),
+    ]);
+  };
+
   it('refuses an identifier system given twice, even one it otherwise ignores, writing nothing', async () => {
     const other = 'https://example.org/ids';
     const once = await send(IN_APP, inAppRequest(p9, sender.odsCode, { identifiers: [{ system: other, value: 'a' }] }));
@@ -328,16 +338,7 @@ describe('NHS App–compatible CommunicationRequest endpoints', () => {
         ],
       }),
     );
-    expect(twice.statusCode).toBe(400);
-    const outcome = twice.json<Outcome>();
-    expect(outcome.resourceType).toBe('OperationOutcome');
-    expect(outcome.issue).toEqual([
-      expect.objectContaining({
-        code: 'invalid',
-        diagnostics: 'Identifier system is repeated',
-        expression: ['identifier'],
-      }),
-    ]);
+    expectOneInvalid(twice, 'Identifier system is repeated', 'identifier');
     expect(await messagesOf(sender.id)).toBe(before);
   });
 
@@ -353,16 +354,7 @@ describe('NHS App–compatible CommunicationRequest endpoints', () => {
     expect(await statusOf(idOf(longest))).toBe('Pending');
     const before = await messagesOf(sender.id);
     const tooLong = await send(NOTIFICATION, notification('x'.repeat(201)));
-    expect(tooLong.statusCode).toBe(400);
-    const outcome = tooLong.json<Outcome>();
-    expect(outcome.resourceType).toBe('OperationOutcome');
-    expect(outcome.issue).toEqual([
-      expect.objectContaining({
-        code: 'invalid',
-        diagnostics: 'Exceeds maximum length',
-        expression: ['payload[0].contentReference.display'],
-      }),
-    ]);
+    expectOneInvalid(tooLong, 'Exceeds maximum length', 'payload[0].contentReference.display');
     expect(await messagesOf(sender.id)).toBe(before);
   });
 
