@@ -9,6 +9,7 @@ import {
   listApiClients,
   registerApiClient,
   revokeApiClientKey,
+  updateApiClient,
 } from './apiClients.js';
 import {
   ApiClientCreateBody,
@@ -17,6 +18,7 @@ import {
   ApiClientList,
   ApiClientParams,
   ApiClientSchema,
+  ApiClientUpdateBody,
   EmptyBody,
   PublicJwkSchema,
 } from './schemas.js';
@@ -44,6 +46,20 @@ export async function apiClientAdminRoutes(app: FastifyInstance): Promise<void> 
     { schema: { tags, security, body: ApiClientCreateBody, response: { 201: ApiClientCreatedSchema, ...errors } } },
     async (request, reply) =>
       reply.status(201).send(await registerApiClient(deps, requireStaff(request), request.body)),
+  );
+
+  r.patch(
+    '/api/admin/api-clients/:id',
+    {
+      schema: {
+        tags,
+        security,
+        params: ApiClientParams,
+        body: ApiClientUpdateBody,
+        response: { 200: ApiClientCreatedSchema, ...errors },
+      },
+    },
+    async (request) => updateApiClient(deps, requireStaff(request), request.params.id, request.body),
   );
 
   r.post(

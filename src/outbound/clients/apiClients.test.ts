@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asStaff, auditActions, auditCount, makeAdminParties } from '../../organisations/admin/testAdminParties.js';
 import { unique } from '../../testing/factories.js';
 import { buildTestApp, type TestApp } from '../../testing/testApp.js';
-import { rsaKeyPair } from '../testSenders.js';
+import { accessTokenFor, inAppRequest, makeSender, rsaKeyPair, testNhsNumber } from '../testSenders.js';
 
 describe('API client administration', () => {
   let t: TestApp;
@@ -125,5 +125,124 @@ describe('API client administration', () => {
     expect(await auditActions(t.deps, created.id)).toEqual(
       expect.arrayContaining(['api_client.key_add', 'api_client.key_revoke']),
     );
+  });
+  it('changes a client: link domains, rate and templates at once, and a first callback URL with its secret shown once', async () => {
+    const admin = asStaff(t.app, p.orgAdmin.cookie);
+    const created = (await admin.post('/api/admin/api-clients', await body({ callbackUrl: null }))).json<{
+      id: string;
+      callbackSecret: string | null;
+    }>();
+    expect(created.callbackSecret).toBeNull();
+    const url = `/api/admin/api-clients/${created.id}`;
+    const template = '6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+    const changed = await admin.patch(url, {
+      name: 'Beech Tree Surgery',
+      allowedLinkDomains: ['www.nhs.uk'],
+      rateLimitPerMinute: 60,
+      notifySmsTemplateId: template,
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json()).toMatchObject({
+      name: 'Beech Tree Surgery',
+      allowedLinkDomains: ['www.nhs.uk'],
+      rateLimitPerMinute: 60,
+      notifySmsTemplateId: template,
+      notifyEmailTemplateId: null,
+      callbackUrl: null,
+      callbackSecret: null,
+    });
+    const secretOf = async () =>
+      (
+        await t.deps.db.query<{ s: Buffer | null }>('SELECT callback_secret_enc AS s FROM api_clients WHERE id = $1', [
+          created.id,
+        ])
+      ).rows[0]!.s;
+    // A first callback URL comes with a secret, shown this once; a new URL keeps it; none drops it.
+    const first = (await admin.patch(url, { callbackUrl: 'https://receipts.example.org/Task' })).json<{
+      callbackUrl: string;
+      callbackSecret: string | null;
+    }>();
+    expect(first.callbackUrl).toBe('https://receipts.example.org/Task');
+    expect(first.callbackSecret!.length).toBeGreaterThanOrEqual(40);
+    const sealed = await secretOf();
+    expect(sealed).not.toBeNull();
+    const moved = (await admin.patch(url, { callbackUrl: 'https://receipts2.example.org/Task' })).json<{
+      callbackSecret: string | null;
+    }>();
+    expect(moved.callbackSecret).toBeNull();
+    expect(Buffer.compare(Buffer.from((await secretOf())!), Buffer.from(sealed!))).toBe(0);
+    expect((await admin.patch(url, { callbackUrl: null })).json()).toMatchObject({ callbackUrl: null });
+    expect(await secretOf()).toBeNull();
+    expect(JSON.stringify((await admin.get('/api/admin/api-clients')).json())).not.toContain(first.callbackSecret);
+    // Audited with what changed, never the values.
+    const audited = await t.deps.db.query<{ reason: string }>(
+      "SELECT reason FROM audit_log WHERE target_id = $1 AND action = 'api_client.update' ORDER BY position",
+      [created.id],
+    );
+    expect(audited.rows.map((r) => r.reason)).toEqual([
+      'allowedLinkDomains, name, notifySmsTemplateId, rateLimitPerMinute',
+      'callbackUrl',
+      'callbackUrl',
+      'callbackUrl',
+    ]);
+  });
+
+  it('refuses an empty change, an ODS code or key, a bad domain and an http callback, writing nothing; others see no client', async () => {
+    const admin = asStaff(t.app, p.orgAdmin.cookie);
+    const created = (await admin.post('/api/admin/api-clients', await body())).json<{ id: string }>();
+    const url = `/api/admin/api-clients/${created.id}`;
+    const before = await auditCount(t.deps, p.org.id);
+    const { publicJwk } = await rsaKeyPair(unique('kid-'));
+    const refusals = [
+      {},
+      { odsCode: 'B82041' },
+      { jwks: { keys: [publicJwk] } },
+      { allowedLinkDomains: ['https://www.nhs.uk'] },
+      { allowedLinkDomains: ['www.nhs.uk', 'www.nhs.uk'] },
+      { rateLimitPerMinute: 0 },
+      { callbackUrl: 'http://receipts.example.org/Task' },
+      { callbackUrl: 'https://user:pw@receipts.example.org/Task' },
+      { notifySmsTemplateId: 'not-a-uuid' },
+    ];
+    for (const change of refusals) {
+      const res = await admin.patch(url, change);
+      expect(res.statusCode, JSON.stringify(change)).toBe(400);
+    }
+    expect(await auditCount(t.deps, p.org.id)).toBe(before);
+    expect(
+      (await admin.get('/api/admin/api-clients')).json<{ clients: Record<string, unknown>[] }>().clients,
+    ).toContainEqual(
+      expect.objectContaining({
+        id: created.id,
+        rateLimitPerMinute: 1200,
+        callbackUrl: 'https://receipts.example.org/FHIR/R4/Task',
+      }),
+    );
+    for (const who of [p.serviceAdmin, p.clinician, p.otherOrgAdmin]) {
+      expect((await asStaff(t.app, who.cookie).patch(url, { rateLimitPerMinute: 1 })).statusCode).toBe(404);
+    }
+    expect((await asStaff(t.app).patch(url, { rateLimitPerMinute: 1 })).statusCode).toBe(401);
+  });
+
+  it('a changed client sends under its new link domains and rate at once', async () => {
+    const sender = await makeSender(t.app, t.deps, { allowedLinkDomains: ['www.nhs.uk'] });
+    const token = await accessTokenFor(t.app, sender);
+    const send = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/communication/in-app/FHIR/R4/CommunicationRequest',
+        headers: { authorization: `Bearer ${token}` },
+        payload: inAppRequest(testNhsNumber(), sender.odsCode, {
+          content: 'Book at [Beech Tree](https://beechtree.example.org/book).',
+        }),
+      });
+    expect((await send()).statusCode).toBe(400);
+    const res = await asStaff(t.app, sender.adminCookie).patch(`/api/admin/api-clients/${sender.id}`, {
+      allowedLinkDomains: ['www.nhs.uk', 'beechtree.example.org'],
+      rateLimitPerMinute: 2,
+    });
+    expect(res.statusCode).toBe(200);
+    // The refused request counts in this minute too: one more is allowed, then 429.
+    expect([(await send()).statusCode, (await send()).statusCode]).toEqual([201, 429]);
   });
 });

@@ -6,7 +6,7 @@ import type { Deps } from '../../platform/deps.js';
 import { Conflict, Invalid, NotFound } from '../../platform/http/errors.js';
 import { requireOrgAdmin } from '../../organisations/admin/access.js';
 import { checkPublicJwk, storedJwk } from './publicKeys.js';
-import type { ApiClientCreate, ApiClientView, PublicJwk } from './schemas.js';
+import type { ApiClientCreate, ApiClientUpdate, ApiClientView, PublicJwk } from './schemas.js';
 
 /** What the token endpoint and the FHIR routes need of a client, cached per node. */
 export type ApiClient = {
@@ -265,6 +265,63 @@ export async function revokeApiClientKey(
     if (rowCount === 0) throw new NotFound('Key');
     await q.query('UPDATE api_clients SET tokens_valid_after = $2 WHERE id = $1', [clientId, deps.now()]);
   });
+}
+
+/**
+ * Changes a client's name, link domains, rate limit, callback URL or Notify templates. A client
+ * given its first callback URL gets a signing secret, shown in this answer only; one whose URL
+ * changes keeps its secret; one whose URL is removed loses it. Link domains apply to messages sent
+ * from now on, and to every message's links as the inbox shows them. Audited with the names of
+ * the fields changed, not their values.
+ */
+export async function updateApiClient(
+  deps: Pick<Deps, 'db' | 'cache' | 'keyring'> & Partial<Pick<Deps, 'config'>>,
+  staff: StaffContext,
+  clientId: string,
+  body: ApiClientUpdate,
+): Promise<ApiClientView & { callbackSecret: string | null }> {
+  requireOrgAdmin(staff);
+  const callbackUrl =
+    typeof body.callbackUrl === 'string'
+      ? checkCallbackUrl(body.callbackUrl, deps.config?.allowPrivateCallbacks ?? false)
+      : body.callbackUrl;
+  // Sealed before the transaction, used only if the client has no secret yet.
+  const newSecret = callbackUrl ? randomBytes(32).toString('base64url') : null;
+  const sealedNewSecret = newSecret ? await deps.keyring.encrypt(staff.organisationId, newSecret) : null;
+  let issued: string | null = null;
+  const fields = Object.keys(body).sort().join(', ');
+  const view = await changeClient(deps, staff, clientId, 'api_client.update', fields, async (q) => {
+    const { rows } = await q.query<{ had_secret: boolean }>(
+      `UPDATE api_clients c SET
+         name = coalesce($2, c.name),
+         allowed_link_domains = coalesce($3, c.allowed_link_domains),
+         rate_limit_per_minute = coalesce($4, c.rate_limit_per_minute),
+         callback_url = CASE WHEN $5 THEN $6 ELSE c.callback_url END,
+         callback_secret_enc = CASE WHEN NOT $5 THEN c.callback_secret_enc
+                                    WHEN $6::text IS NULL THEN NULL
+                                    ELSE coalesce(c.callback_secret_enc, $7) END,
+         notify_sms_template_id = CASE WHEN $8 THEN $9::uuid ELSE c.notify_sms_template_id END,
+         notify_email_template_id = CASE WHEN $10 THEN $11::uuid ELSE c.notify_email_template_id END
+       FROM (SELECT callback_secret_enc IS NOT NULL AS had_secret FROM api_clients WHERE id = $1) prior
+       WHERE c.id = $1
+       RETURNING prior.had_secret`,
+      [
+        clientId,
+        body.name ?? null,
+        body.allowedLinkDomains ?? null,
+        body.rateLimitPerMinute ?? null,
+        body.callbackUrl !== undefined,
+        callbackUrl ?? null,
+        sealedNewSecret,
+        body.notifySmsTemplateId !== undefined,
+        body.notifySmsTemplateId ?? null,
+        body.notifyEmailTemplateId !== undefined,
+        body.notifyEmailTemplateId ?? null,
+      ],
+    );
+    if (callbackUrl && !rows[0]!.had_secret) issued = newSecret;
+  });
+  return { ...view, callbackSecret: issued };
 }
 
 export async function disableApiClient(

@@ -49,6 +49,23 @@ export const ApiClientCreateBody = Type.Object(
 );
 export type ApiClientCreate = Static<typeof ApiClientCreateBody>;
 
+/**
+ * A change to a registered client: any of these, at least one. The ODS code and keys are not
+ * here: a client sends as its organisation for good, and keys change through their own routes.
+ */
+export const ApiClientUpdateBody = Type.Object(
+  {
+    name: Type.Optional(ApiClientCreateBody.properties.name),
+    allowedLinkDomains: Type.Optional(ApiClientCreateBody.properties.allowedLinkDomains),
+    rateLimitPerMinute: Type.Optional(ApiClientCreateBody.properties.rateLimitPerMinute),
+    callbackUrl: ApiClientCreateBody.properties.callbackUrl,
+    notifySmsTemplateId: ApiClientCreateBody.properties.notifySmsTemplateId,
+    notifyEmailTemplateId: ApiClientCreateBody.properties.notifyEmailTemplateId,
+  },
+  { ...strict, minProperties: 1 },
+);
+export type ApiClientUpdate = Static<typeof ApiClientUpdateBody>;
+
 export const ApiClientParams = Type.Object({ id: Uuid }, strict);
 export const ApiClientKeyParams = Type.Object({ id: Uuid, kid: KidSchema }, strict);
 export const EmptyBody = Type.Object({}, strict);

@@ -109,6 +109,34 @@ describe('the patient inbox', () => {
 
   const statusOf = (id: string) => currentStatus(t.deps.db, id);
 
+  it("gives each message its sender's link domains as they are now, so a domain given up links no more", async () => {
+    const me = await person('P9');
+    const id = await send(me.nhsNumber, 'See [your results](https://www.nhs.uk/results).');
+    const domainsOf = async () =>
+      (await inbox(me.session))
+        .json<{ messages: { id: string; sender: { linkDomains: string[] } }[] }>()
+        .messages.find((m) => m.id === id)!.sender.linkDomains;
+    expect(await domainsOf()).toEqual(['www.nhs.uk']);
+    const changed = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/admin/api-clients/${sender.id}`,
+      headers: { cookie: sender.adminCookie },
+      payload: { allowedLinkDomains: ['results.example.org'] },
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    try {
+      expect(await domainsOf()).toEqual(['results.example.org']);
+    } finally {
+      // The other tests' messages link to www.nhs.uk.
+      await t.app.inject({
+        method: 'PATCH',
+        url: `/api/admin/api-clients/${sender.id}`,
+        headers: { cookie: sender.adminCookie },
+        payload: { allowedLinkDomains: ['www.nhs.uk'] },
+      });
+    }
+  });
+
   it('pages through messages written together without skipping any', async () => {
     const { nhsNumber, session } = await person('P9');
     // One Bundle: its 60 messages share one time, and the first page ends inside them.

@@ -9,9 +9,10 @@ import { recordReceipt } from '../receipts/recordReceipt.js';
 export type InboxMessage = {
   id: string;
   /**
-   * `linkDomains`: the sending client's allowed link domains. The content was checked against them
-   * when it was sent; the web app checks each link again as it shows it, so the inbox links to
-   * those hosts and nowhere else whatever the stored text holds.
+   * `linkDomains`: the sending client's allowed link domains as they are now. The content was
+   * checked against them when it was sent; the web app checks each link again as it shows it, so
+   * the inbox links to those hosts and nowhere else whatever the stored text holds, and a domain
+   * the sender gives up (which someone else may then register) stops being a link in old messages.
    */
   sender: { name: string; odsCode: string; verified: boolean; linkDomains: string[] };
   /** Markdown, as checked at sending: links only https to the sender's registered domains. */
