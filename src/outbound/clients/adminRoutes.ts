@@ -44,8 +44,11 @@ export async function apiClientAdminRoutes(app: FastifyInstance): Promise<void> 
   r.post(
     '/api/admin/api-clients',
     { schema: { tags, security, body: ApiClientCreateBody, response: { 201: ApiClientCreatedSchema, ...errors } } },
-    async (request, reply) =>
-      reply.status(201).send(await registerApiClient(deps, requireStaff(request), request.body)),
+    async (request, reply) => {
+      const created = await registerApiClient(deps, requireStaff(request), request.body);
+      // The callback secret is in this answer and nowhere else: no cache may keep it.
+      return reply.status(201).header('cache-control', 'no-store').send(created);
+    },
   );
 
   r.patch(
@@ -59,7 +62,10 @@ export async function apiClientAdminRoutes(app: FastifyInstance): Promise<void> 
         response: { 200: ApiClientCreatedSchema, ...errors },
       },
     },
-    async (request) => updateApiClient(deps, requireStaff(request), request.params.id, request.body),
+    async (request, reply) => {
+      const changed = await updateApiClient(deps, requireStaff(request), request.params.id, request.body);
+      return reply.header('cache-control', 'no-store').send(changed);
+    },
   );
 
   r.post(

@@ -33,6 +33,7 @@ describe('API client administration', () => {
     const admin = asStaff(t.app, p.orgAdmin.cookie);
     const res = await admin.post('/api/admin/api-clients', await body());
     expect(res.statusCode).toBe(201);
+    expect(res.headers['cache-control']).toBe('no-store');
     const created = res.json<{ id: string; apiKey: string; callbackSecret: string; keys: { kid: string }[] }>();
     expect(created.apiKey).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(created.callbackSecret.length).toBeGreaterThanOrEqual(40);
@@ -171,9 +172,20 @@ describe('API client administration', () => {
     }>();
     expect(moved.callbackSecret).toBeNull();
     expect(Buffer.compare(Buffer.from((await secretOf())!), Buffer.from(sealed!))).toBe(0);
+    expect(JSON.stringify((await admin.get('/api/admin/api-clients')).json())).not.toContain(first.callbackSecret);
+    // Asked for, a new secret replaces the old at once, shown this once too.
+    const rotated = await admin.patch(url, { rotateCallbackSecret: true });
+    expect(rotated.headers['cache-control']).toBe('no-store');
+    const renewed = rotated.json<{ callbackSecret: string | null }>().callbackSecret;
+    expect(renewed!.length).toBeGreaterThanOrEqual(40);
+    expect(renewed).not.toBe(first.callbackSecret);
+    expect(Buffer.compare(Buffer.from((await secretOf())!), Buffer.from(sealed!))).not.toBe(0);
     expect((await admin.patch(url, { callbackUrl: null })).json()).toMatchObject({ callbackUrl: null });
     expect(await secretOf()).toBeNull();
-    expect(JSON.stringify((await admin.get('/api/admin/api-clients')).json())).not.toContain(first.callbackSecret);
+    // No URL, nothing to sign for.
+    const nothingToSign = await admin.patch(url, { rotateCallbackSecret: true });
+    expect(nothingToSign.statusCode).toBe(400);
+    expect(nothingToSign.json()).toMatchObject({ code: 'no_callback_url' });
     // Audited with what changed, never the values.
     const audited = await t.deps.db.query<{ reason: string }>(
       "SELECT reason FROM audit_log WHERE target_id = $1 AND action = 'api_client.update' ORDER BY position",
@@ -183,6 +195,7 @@ describe('API client administration', () => {
       'allowedLinkDomains, name, notifySmsTemplateId, rateLimitPerMinute',
       'callbackUrl',
       'callbackUrl',
+      'rotateCallbackSecret',
       'callbackUrl',
     ]);
   });
@@ -203,6 +216,8 @@ describe('API client administration', () => {
       { callbackUrl: 'http://receipts.example.org/Task' },
       { callbackUrl: 'https://user:pw@receipts.example.org/Task' },
       { notifySmsTemplateId: 'not-a-uuid' },
+      { rotateCallbackSecret: false },
+      { callbackUrl: null, rotateCallbackSecret: true },
     ];
     for (const change of refusals) {
       const res = await admin.patch(url, change);

@@ -268,11 +268,12 @@ export async function revokeApiClientKey(
 }
 
 /**
- * Changes a client's name, link domains, rate limit, callback URL or Notify templates. A client
- * given its first callback URL gets a signing secret, shown in this answer only; one whose URL
- * changes keeps its secret; one whose URL is removed loses it. Link domains apply to messages sent
- * from now on, and to every message's links as the inbox shows them. Audited with the names of
- * the fields changed, not their values.
+ * Changes a client's name, link domains, rate limit, callback URL or Notify templates, or gives it
+ * a new callback signing secret. A client given its first callback URL gets a secret; one whose URL
+ * changes keeps its secret unless it asks for a new one (`rotateCallbackSecret`); one whose URL is
+ * removed loses it. A new secret is shown in this answer only. Link domains apply to messages sent
+ * from now on, and to every message's links as the inbox shows them. Audited with the names of the
+ * fields given, never their values.
  */
 export async function updateApiClient(
   deps: Pick<Deps, 'db' | 'cache' | 'keyring'> & Partial<Pick<Deps, 'config'>>,
@@ -285,26 +286,32 @@ export async function updateApiClient(
     typeof body.callbackUrl === 'string'
       ? checkCallbackUrl(body.callbackUrl, deps.config?.allowPrivateCallbacks ?? false)
       : body.callbackUrl;
-  // Sealed before the transaction, used only if the client has no secret yet.
-  const newSecret = callbackUrl ? randomBytes(32).toString('base64url') : null;
-  const sealedNewSecret = newSecret ? await deps.keyring.encrypt(staff.organisationId, newSecret) : null;
+  const rotate = body.rotateCallbackSecret === true;
+  if (rotate && callbackUrl === null) {
+    throw new Invalid('A callback secret needs a callback URL to sign for.', 'no_callback_url');
+  }
+  // Sealed before the transaction; stored only if the client is to have a new secret.
+  const newSecret = randomBytes(32).toString('base64url');
+  const sealedNewSecret = await deps.keyring.encrypt(staff.organisationId, newSecret);
   let issued: string | null = null;
   const fields = Object.keys(body).sort().join(', ');
   const view = await changeClient(deps, staff, clientId, 'api_client.update', fields, async (q) => {
-    const { rows } = await q.query<{ had_secret: boolean }>(
+    const { rows } = await q.query<{ url: string | null; fresh: boolean }>(
       `UPDATE api_clients c SET
          name = coalesce($2, c.name),
          allowed_link_domains = coalesce($3, c.allowed_link_domains),
          rate_limit_per_minute = coalesce($4, c.rate_limit_per_minute),
-         callback_url = CASE WHEN $5 THEN $6 ELSE c.callback_url END,
-         callback_secret_enc = CASE WHEN NOT $5 THEN c.callback_secret_enc
-                                    WHEN $6::text IS NULL THEN NULL
+         callback_url = next.url,
+         callback_secret_enc = CASE WHEN next.url IS NULL THEN NULL
+                                    WHEN $8 THEN $7
                                     ELSE coalesce(c.callback_secret_enc, $7) END,
-         notify_sms_template_id = CASE WHEN $8 THEN $9::uuid ELSE c.notify_sms_template_id END,
-         notify_email_template_id = CASE WHEN $10 THEN $11::uuid ELSE c.notify_email_template_id END
-       FROM (SELECT callback_secret_enc IS NOT NULL AS had_secret FROM api_clients WHERE id = $1) prior
+         notify_sms_template_id = CASE WHEN $9 THEN $10::uuid ELSE c.notify_sms_template_id END,
+         notify_email_template_id = CASE WHEN $11 THEN $12::uuid ELSE c.notify_email_template_id END
+       FROM (SELECT CASE WHEN $5 THEN $6::text ELSE callback_url END AS url,
+                    callback_secret_enc IS NULL AS had_none
+             FROM api_clients WHERE id = $1) next
        WHERE c.id = $1
-       RETURNING prior.had_secret`,
+       RETURNING next.url, next.url IS NOT NULL AND ($8 OR next.had_none) AS fresh`,
       [
         clientId,
         body.name ?? null,
@@ -313,13 +320,17 @@ export async function updateApiClient(
         body.callbackUrl !== undefined,
         callbackUrl ?? null,
         sealedNewSecret,
+        rotate,
         body.notifySmsTemplateId !== undefined,
         body.notifySmsTemplateId ?? null,
         body.notifyEmailTemplateId !== undefined,
         body.notifyEmailTemplateId ?? null,
       ],
     );
-    if (callbackUrl && !rows[0]!.had_secret) issued = newSecret;
+    if (rotate && rows[0]!.url === null) {
+      throw new Invalid('A callback secret needs a callback URL to sign for.', 'no_callback_url');
+    }
+    if (rows[0]!.fresh) issued = newSecret;
   });
   return { ...view, callbackSecret: issued };
 }

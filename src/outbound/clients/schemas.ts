@@ -61,6 +61,8 @@ export const ApiClientUpdateBody = Type.Object(
     callbackUrl: ApiClientCreateBody.properties.callbackUrl,
     notifySmsTemplateId: ApiClientCreateBody.properties.notifySmsTemplateId,
     notifyEmailTemplateId: ApiClientCreateBody.properties.notifyEmailTemplateId,
+    /** A new callback signing secret, shown in the answer only; the old one stops at once. */
+    rotateCallbackSecret: Type.Optional(Type.Literal(true)),
   },
   { ...strict, minProperties: 1 },
 );

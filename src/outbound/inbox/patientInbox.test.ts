@@ -111,7 +111,15 @@ describe('the patient inbox', () => {
 
   it("gives each message its sender's link domains as they are now, so a domain given up links no more", async () => {
     const me = await person('P9');
-    const id = await send(me.nhsNumber, 'See [your results](https://www.nhs.uk/results).');
+    const own = await makeSender(t.app, t.deps, { allowedLinkDomains: ['www.nhs.uk'] });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/communication/in-app/FHIR/R4/CommunicationRequest',
+      headers: { authorization: `Bearer ${await accessTokenFor(t.app, own)}` },
+      payload: inAppRequest(me.nhsNumber, own.odsCode, { content: 'See [results](https://www.nhs.uk/results).' }),
+    });
+    expect(res.statusCode).toBe(201);
+    const id = res.json<{ identifier: { value: string }[] }>().identifier[0]!.value;
     const domainsOf = async () =>
       (await inbox(me.session))
         .json<{ messages: { id: string; sender: { linkDomains: string[] } }[] }>()
@@ -119,22 +127,12 @@ describe('the patient inbox', () => {
     expect(await domainsOf()).toEqual(['www.nhs.uk']);
     const changed = await t.app.inject({
       method: 'PATCH',
-      url: `/api/admin/api-clients/${sender.id}`,
-      headers: { cookie: sender.adminCookie },
+      url: `/api/admin/api-clients/${own.id}`,
+      headers: { cookie: own.adminCookie },
       payload: { allowedLinkDomains: ['results.example.org'] },
     });
     expect(changed.statusCode, changed.body).toBe(200);
-    try {
-      expect(await domainsOf()).toEqual(['results.example.org']);
-    } finally {
-      // The other tests' messages link to www.nhs.uk.
-      await t.app.inject({
-        method: 'PATCH',
-        url: `/api/admin/api-clients/${sender.id}`,
-        headers: { cookie: sender.adminCookie },
-        payload: { allowedLinkDomains: ['www.nhs.uk'] },
-      });
-    }
+    expect(await domainsOf()).toEqual(['results.example.org']);
   });
 
   it('pages through messages written together without skipping any', async () => {
