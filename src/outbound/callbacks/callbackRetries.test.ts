@@ -12,8 +12,10 @@ import { startReceiver, type ReceivedCallback, type TestReceiver } from './testR
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-/** The wait after each failed attempt but the last, which gives up instead of waiting. */
-const waits = Array.from({ length: MAX_CALLBACK_ATTEMPTS - 1 }, (_, i) => callbackBackoffMs(i + 1));
+/** The wait after each failed attempt but the last (which gives up instead), at full length and at its shortest. */
+const waits = Array.from({ length: MAX_CALLBACK_ATTEMPTS - 1 }, (_, i) => callbackBackoffMs(i + 1, 0));
+const shortest = Array.from({ length: MAX_CALLBACK_ATTEMPTS - 1 }, (_, i) => callbackBackoffMs(i + 1, 1));
+const sum = (ms: number[]) => ms.reduce((a, b) => a + b, 0);
 
 describe('callback retry schedule', () => {
   it('waits 30 s after the first failure and doubles each wait until it reaches the one-hour cap', () => {
@@ -23,11 +25,25 @@ describe('callback retry schedule', () => {
     }
     // The cap is reached within the attempts allowed, and never passed however long it goes on.
     expect(waits.at(-1)).toBe(HOUR);
-    expect(callbackBackoffMs(50)).toBe(HOUR);
+    expect(callbackBackoffMs(50, 0)).toBe(HOUR);
   });
 
-  it('keeps retrying for at least two hours between the first attempt and giving up', () => {
-    expect(waits.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2 * HOUR);
+  it('shortens each wait at random by up to a quarter, so callbacks that failed together come back spread out', () => {
+    for (let attempt = 1; attempt <= MAX_CALLBACK_ATTEMPTS; attempt++) {
+      const full = callbackBackoffMs(attempt, 0);
+      const drawn = Array.from({ length: 200 }, () => callbackBackoffMs(attempt));
+      for (const wait of drawn) {
+        expect(wait).toBeLessThanOrEqual(full);
+        expect(wait).toBeGreaterThanOrEqual(callbackBackoffMs(attempt, 1));
+      }
+      expect(callbackBackoffMs(attempt, 1)).toBe(Math.round(full * 0.75));
+      // 200 draws over 7.5 s or more at millisecond steps: all alike only if nothing is drawn.
+      expect(new Set(drawn).size).toBeGreaterThan(100);
+    }
+  });
+
+  it('keeps retrying for at least two hours between the first attempt and giving up, even at the shortest waits', () => {
+    expect(sum(shortest)).toBeGreaterThanOrEqual(2 * HOUR);
   });
 });
 
@@ -138,7 +154,8 @@ describe('receipt callbacks over hours of simulated time', () => {
     expect(receiver.received).toHaveLength(MAX_CALLBACK_ATTEMPTS);
     const span = new Date(callback.given_up_at!).getTime() - attemptedAt[0]!;
     expect(span).toBeGreaterThanOrEqual(2 * HOUR);
-    expect(span).toBe(waits.reduce((a, b) => a + b, 0));
+    expect(span).toBeGreaterThanOrEqual(sum(shortest));
+    expect(span).toBeLessThanOrEqual(sum(waits));
   });
 
   it('delivers each receipt exactly once when Read overtakes a failed Delivered, and lastModified shows Read came later', async () => {
@@ -156,7 +173,7 @@ describe('receipt callbacks over hours of simulated time', () => {
     clock += 10_000;
     await markRead(t.deps, { patientId, identityLevel: 'P9' }, id, null);
     await deliverDueCallbacks(t.deps);
-    clock += callbackBackoffMs(1);
+    clock += callbackBackoffMs(1, 0);
     await deliverDueCallbacks(t.deps);
     // Nothing more comes, however long the deliverer goes on.
     clock += 6 * HOUR;

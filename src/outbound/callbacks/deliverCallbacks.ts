@@ -8,12 +8,17 @@ import { SIGNATURE_HEADER, signCallback } from './signature.js';
 /** A claimed callback is due again after this long if its worker never reports back. */
 export const CALLBACK_LEASE_MS = 60_000;
 /**
- * 30 s doubling to an hour: the waits after the first eleven attempts add up to 5 h 3 min 30 s, so
- * the twelfth and last attempt comes about five hours after the first.
+ * 30 s doubling to an hour: at full length the waits after the first eleven attempts add up to
+ * 5 h 3 min 30 s, and at their shortest (see callbackBackoffMs) to 3 h 47 min 37 s, so the twelfth
+ * and last attempt comes between about 3¾ and 5 hours after the first.
  */
 export const MAX_CALLBACK_ATTEMPTS = 12;
-export function callbackBackoffMs(attempt: number): number {
-  return Math.min(30_000 * 2 ** (attempt - 1), 3_600_000);
+/**
+ * The wait after a failed attempt, shortened by up to a quarter (`jitter` from 0 to 1): callbacks
+ * that failed together, in a receiver's outage, then come back spread out rather than all at once.
+ */
+export function callbackBackoffMs(attempt: number, jitter = Math.random()): number {
+  return Math.round(Math.min(30_000 * 2 ** (attempt - 1), 3_600_000) * (1 - jitter / 4));
 }
 const PARALLEL = 16;
 
