@@ -8,11 +8,9 @@ import type { ServerProcess } from '../testing/serverProcess.js';
 import type { TestDatabase } from '../testing/testDatabase.js';
 import { TOKEN_PATH } from './auth/tokenRoute.js';
 import { CALLBACK_LEASE_MS } from './callbacks/deliverCallbacks.js';
-import { verifyCallbackSignature } from './callbacks/signature.js';
 import { BULK_PATH } from './fhir/bulkRoute.js';
 import { CHANNEL_PATH, SYSTEM } from './fhir/systems.js';
 import { PUSH_LEASE_MS } from './push/dispatchPushes.js';
-import { RECEIPT_REPORT_PATH } from './receipts/receiptReport.js';
 import type { ReceiptTask } from './receipts/taskResource.js';
 import {
   call,
@@ -20,13 +18,14 @@ import {
   inboxIds,
   inboxIdsOf,
   inboxProblems,
-  releaseHeldPushes,
+  postProblems,
+  reportedReceipts,
   type Answer,
   type CrashBed,
   type CrashSender,
   type Delivery,
-  type HeldPushes,
 } from './testCrashBed.js';
+import { receivedPushes, releaseHeldPushes, settledPushes, type HeldPushes } from './testCrashPushes.js';
 import { batchBundle, inAppRequest, signAssertion, tokenForm } from './testSenders.js';
 
 /**
@@ -412,17 +411,7 @@ describe.skipIf(!onPostgres)('nothing accepted is lost when the server process i
       const messageOf = new Map(sent.map((s) => [s.finalId!, s]));
       // A push claimed by the killed process is due again when its lease ends.
       const deadline = Math.max(Date.now() + 30_000, lastKillAt + PUSH_LEASE_MS + 30_000);
-      const pushRows = async () =>
-        (
-          await tdb.db.query<{ id: string; message_id: string; state: string; attempts: number }>(
-            'SELECT id, message_id, state, attempts FROM outbound_pushes',
-          )
-        ).rows;
-      let rows = await pushRows();
-      while (Date.now() < deadline && rows.some((r) => r.state === 'due')) {
-        await new Promise((r) => setTimeout(r, 500));
-        rows = await pushRows();
-      }
+      const rows = await settledPushes(tdb.db, deadline);
       const sentBy = Date.now();
       await held!.stop();
       expect(held!.wrong.slice(0, 20)).toEqual([]);
@@ -440,16 +429,9 @@ describe.skipIf(!onPostgres)('nothing accepted is lost when the server process i
       // the push service), and nothing else was pushed. One sent by the killed process and not
       // recorded as sent is sent again: the device may get it twice, never the receipt.
       expect(push.refused.slice(0, 5)).toEqual([]);
-      const endpointOf = new Map(
-        rows.map((r) => [r.id, deviceOf.get(messageOf.get(r.message_id)!.nhsNumber)!.subscription.endpoint]),
+      const { times, misdirected } = receivedPushes(push, rows, (messageId) =>
+        deviceOf.get(messageOf.get(messageId)!.nhsNumber)!,
       );
-      const times = new Map<string, number>();
-      const misdirected: string[] = [];
-      for (const p of push.received) {
-        const tag = (JSON.parse(p.payload) as { tag: string }).tag;
-        if (endpointOf.get(tag) !== p.endpoint) misdirected.push(tag);
-        times.set(tag, (times.get(tag) ?? 0) + 1);
-      }
       expect(misdirected.slice(0, 20), 'pushed to another device').toEqual([]);
       expect(
         rows.filter((r) => !times.has(r.id)).map((r) => r.id),
@@ -492,21 +474,7 @@ describe.skipIf(!onPostgres)('nothing accepted is lost when the server process i
     // Reported: every receipt once in the receipt report, paged through day by day.
     const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
     const auth = await bearer(agent, server!);
-    const reported = new Map<string, ReceiptTask>();
-    let pages = 0;
-    for (const day of new Set(receipts.map((r) => r.day))) {
-      for (let page = 1; ; page++) {
-        const res = await call(agent, server!.url, 'GET', `${RECEIPT_REPORT_PATH}?day=${day}&page=${page}`, auth);
-        expect(res.status, res.body.slice(0, 500)).toBe(200);
-        pages++;
-        const bundle = JSON.parse(res.body) as { entry: { resource: ReceiptTask }[]; link: { relation: string }[] };
-        for (const { resource } of bundle.entry) {
-          expect(reported.has(resource.id)).toBe(false);
-          reported.set(resource.id, resource);
-        }
-        if (!bundle.link.some((l) => l.relation === 'next')) break;
-      }
-    }
+    const { reported, pages } = await reportedReceipts(agent, server!.url, auth, new Set(receipts.map((r) => r.day)));
     agent.destroy();
     expect(reported.size).toBe(receiptIds.size);
     expect([...receiptIds].filter((id) => !reported.has(id))).toEqual([]);
@@ -541,18 +509,7 @@ describe.skipIf(!onPostgres)('nothing accepted is lost when the server process i
     expect(never, `${never.length} receipts never posted; ${JSON.stringify(callbackRows[0])}`).toEqual([]);
     expect(callbackRows[0]).toMatchObject({ rows: receiptIds.size, given_up: 0 });
     // Each post is signed, keyed by its receipt's id, and is that receipt; a repeat is the same receipt again.
-    const now = new Date();
-    const bodyOf = new Map<string, string>();
-    const bad: string[] = [];
-    for (const d of deliveries) {
-      const task = JSON.parse(d.body) as ReceiptTask;
-      if (!verifyCallbackSignature(callbackSecret, d.body, d.signature, now, 3_600)) bad.push(`${d.key}: signature`);
-      if (task.id !== d.key || !receiptIds.has(d.key)) bad.push(`${d.key}: not the receipt ${task.id}`);
-      if (JSON.stringify(task) !== JSON.stringify(reported.get(d.key))) bad.push(`${d.key}: differs from the report`);
-      if (bodyOf.has(d.key) && bodyOf.get(d.key) !== d.body) bad.push(`${d.key}: repeated with another body`);
-      bodyOf.set(d.key, d.body);
-    }
-    expect(bad.slice(0, 20)).toEqual([]);
+    expect(postProblems(deliveries, callbackSecret, reported).slice(0, 20)).toEqual([]);
     console.log(
       `receipts: ${receiptIds.size} stored, ${reported.size} reported on ${pages} pages, ` +
         `${seen.size} posted (${deliveries.length - seen.size} posted again after the kill), ` +

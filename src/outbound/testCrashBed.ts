@@ -16,10 +16,11 @@ import { startOidcProvider, type TestOidcProvider } from '../testing/oidcProvide
 import { startPushService, type TestDevice, type TestPushService } from '../testing/pushService.js';
 import { freePort, ServerProcess } from '../testing/serverProcess.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../testing/testDatabase.js';
-import { SIGNATURE_HEADER } from './callbacks/signature.js';
+import { SIGNATURE_HEADER, verifyCallbackSignature } from './callbacks/signature.js';
 import { registerApiClient } from './clients/apiClients.js';
 import { listInbox } from './inbox/patientInbox.js';
-import { pushDueAt } from './push/quietHours.js';
+import { RECEIPT_REPORT_PATH } from './receipts/receiptReport.js';
+import type { ReceiptTask } from './receipts/taskResource.js';
 import { subscribePush } from './push/subscriptions.js';
 import { rsaKeyPair } from './testSenders.js';
 
@@ -306,61 +307,54 @@ export function inboxProblems(who: string, listed: string[], present: string[], 
   return out;
 }
 
-export type HeldPushes = {
-  /** Pushes found held and made due. */
-  released: number;
-  /** Held pushes that were not held as quiet hours hold one, each with what was wrong. */
-  wrong: string[];
-  stop(): Promise<void>;
-};
+/**
+ * Every receipt the client's report lists for these days, by id, paging through each day as a
+ * client would; throws on a page that is not 200 or a receipt listed twice. Answers the pages read.
+ */
+export async function reportedReceipts(
+  agent: http.Agent,
+  base: URL,
+  auth: Record<string, string>,
+  days: Iterable<string>,
+): Promise<{ reported: Map<string, ReceiptTask>; pages: number }> {
+  const reported = new Map<string, ReceiptTask>();
+  let pages = 0;
+  for (const day of days) {
+    for (let page = 1; ; page++) {
+      const res = await call(agent, base, 'GET', `${RECEIPT_REPORT_PATH}?day=${day}&page=${page}`, auth);
+      if (res.status !== 200) throw new Error(`the report answered ${res.status} ${res.body.slice(0, 500)}`);
+      pages++;
+      const bundle = JSON.parse(res.body) as { entry: { resource: ReceiptTask }[]; link: { relation: string }[] };
+      for (const { resource } of bundle.entry) {
+        if (reported.has(resource.id)) throw new Error(`${resource.id} reported twice`);
+        reported.set(resource.id, resource);
+      }
+      if (!bundle.link.some((l) => l.relation === 'next')) break;
+    }
+  }
+  return { reported, pages };
+}
 
 /**
- * Quiet hours (22:00–06:00 London time) hold a push until 06:00, and the server process runs on the
- * real clock, which a test cannot set. So that the test does the same at any hour, this checks
- * every held push, a few times a second, to be held as `pushDueAt` holds one (until the next 06:00
- * after it was written, and not yet sent), then makes it due at once, as 06:00 would (the
- * benchmark's push phase lifts the hold the same way). By day there is nothing to release.
+ * What is wrong with the callbacks posted, against the receipts reported (by id): each post must be
+ * signed with the client's secret, keyed by its receipt's id, be that receipt as reported, and, if
+ * posted again, carry the same body.
  */
-export function releaseHeldPushes(db: TestDatabase['db'], everyMs = 200): HeldPushes {
-  let stopped = false;
-  const held: HeldPushes = {
-    released: 0,
-    wrong: [],
-    /** Stops releasing; throws if a look failed, since holds after it went unchecked. */
-    async stop() {
-      stopped = true;
-      await loop;
-      if (failure !== null) throw failure;
-    },
-  };
-  const once = async () => {
-    const { rows } = await db.query<{ id: string; created_at: Date; due_at: Date; finished: boolean }>(
-      `SELECT p.id, p.created_at, p.due_at, EXISTS (SELECT 1 FROM outbound_receipts r
-         WHERE r.message_id = p.message_id AND r.code <> 'Delivered') AS finished
-       FROM outbound_pushes p WHERE p.state = 'due' AND p.attempts = 0 AND p.due_at > clock_timestamp()`,
-    );
-    if (rows.length === 0) return;
-    for (const r of rows) {
-      const dueAt = pushDueAt(new Date(r.created_at)).getTime();
-      if (new Date(r.due_at).getTime() !== dueAt)
-        held.wrong.push(`${r.id}: due at ${new Date(r.due_at).toISOString()}`);
-      if (r.finished) held.wrong.push(`${r.id}: held, yet its message has its outcome`);
-    }
-    const { rowCount } = await db.query(
-      `UPDATE outbound_pushes SET due_at = clock_timestamp()
-       WHERE id = ANY($1::uuid[]) AND state = 'due' AND attempts = 0 AND due_at > clock_timestamp()`,
-      [rows.map((r) => r.id)],
-    );
-    held.released += rowCount;
-  };
-  let failure: Error | null = null;
-  const loop = (async () => {
-    while (!stopped) {
-      await once();
-      await new Promise((r) => setTimeout(r, everyMs));
-    }
-  })().catch((err: unknown) => {
-    failure = err instanceof Error ? err : new Error(String(err));
-  });
-  return held;
+export function postProblems(
+  deliveries: readonly Delivery[],
+  callbackSecret: string,
+  reported: ReadonlyMap<string, ReceiptTask>,
+): string[] {
+  const now = new Date();
+  const bodyOf = new Map<string, string>();
+  const bad: string[] = [];
+  for (const d of deliveries) {
+    const task = JSON.parse(d.body) as ReceiptTask;
+    if (!verifyCallbackSignature(callbackSecret, d.body, d.signature, now, 3_600)) bad.push(`${d.key}: signature`);
+    if (task.id !== d.key || !reported.has(d.key)) bad.push(`${d.key}: not the receipt ${task.id}`);
+    if (JSON.stringify(task) !== JSON.stringify(reported.get(d.key))) bad.push(`${d.key}: differs from the report`);
+    if (bodyOf.has(d.key) && bodyOf.get(d.key) !== d.body) bad.push(`${d.key}: repeated with another body`);
+    bodyOf.set(d.key, d.body);
+  }
+  return bad;
 }
