@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, URL } from 'node:url';
 
-const ADDONS = ['p256-ecdh'];
+const ADDONS = ['p256-ecdh', 'keyed-crypto'];
 /** A compile takes seconds; past this something is stuck (a header download, say). */
 const TIMEOUT_MS = 120_000;
 const nodeGyp = process.env.npm_config_node_gyp;

@@ -13,6 +13,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { DEMO_PATIENTS, seedDemo } from './demo/seedDemo.js';
 import { verifyAudit } from './platform/audit/auditLog.js';
 import { KeyRing, rotateKeys } from './platform/crypto/keyring.js';
+import { CRYPTO_IMPLEMENTATION } from './platform/crypto/workerKeys.js';
 import { loadMasterKeys } from './platform/crypto/masterKeys.js';
 import { migrate } from './platform/db/migrate.js';
 import { openDatabase } from './platform/db/open.js';
@@ -52,6 +53,12 @@ async function start(config: Config): Promise<void> {
         `  API documentation:  ${base}/docs\n\n`,
     );
   }
+  // Operators should know when the native addon was not built: bulk sends then cost more CPU.
+  if (CRYPTO_IMPLEMENTATION === 'native') app.log.info('hashing and sealing: keyed contexts by the native addon');
+  else
+    app.log.warn(
+      'hashing and sealing: the native addon (native/keyed-crypto) is not built; node:crypto does it, slower',
+    );
   const callbacks = startCallbackRunner(app.deps, app.log);
   const pushes = startPushRunner(app.deps, app.log);
   const fallbacks = startFallbackRunner(app.deps, app.log);

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, type KeyObject } from 'node:crypto';
 
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
+export const IV_BYTES = 12;
+export const TAG_BYTES = 16;
 
 /** AES-256-GCM: iv | tag | ciphertext. The optional aad binds the ciphertext to its header. */
 export function seal(key: Buffer, plaintext: Buffer, aad?: Buffer): Buffer {

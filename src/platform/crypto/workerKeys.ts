@@ -1,5 +1,6 @@
-import { createHmac, createSecretKey, KeyObject } from 'node:crypto';
-import { sealEach } from './aesGcm.js';
+import { createHmac, createSecretKey, KeyObject, randomBytes } from 'node:crypto';
+import { IV_BYTES, sealEach, TAG_BYTES } from './aesGcm.js';
+import { keyedCrypto } from './keyedCrypto.js';
 
 /**
  * What a worker thread needs to hash and seal on the key ring's behalf: the lookup HMAC key and
@@ -8,8 +9,27 @@ import { sealEach } from './aesGcm.js';
  */
 export type WorkerKeys = { lookupKey: Buffer; sealKey: Buffer; sealHeader: Buffer };
 
+/**
+ * Who hashes and seals: the native addon (`native/keyed-crypto`), which keys a context once for
+ * many values, where it was built and agreed with node:crypto when it loaded; else node:crypto.
+ * The two give the same bytes (tests run both).
+ */
+export type CryptoImplementation = 'native' | 'node';
+export const CRYPTO_IMPLEMENTATION: CryptoImplementation = keyedCrypto ? 'native' : 'node';
+
 /** The lookup HMAC (`KeyRing.lookupHmac`) under a given key, as a synchronous function. */
-export function lookupHasherOf(key: Buffer | KeyObject): (value: string) => Buffer {
+export function lookupHasherOf(
+  key: Buffer | KeyObject,
+  implementation: CryptoImplementation = CRYPTO_IMPLEMENTATION,
+): (value: string) => Buffer {
+  const addon = implementation === 'native' ? keyedCrypto : null;
+  if (addon) {
+    // A key object's bytes are a copy made for this: wiped once the context is keyed.
+    const bytes = key instanceof KeyObject ? key.export() : key;
+    const keyed = addon.hmacSha256Key(bytes);
+    if (key instanceof KeyObject) bytes.fill(0);
+    return (value) => addon.hmacSha256(keyed, value);
+  }
   const k = key instanceof KeyObject ? key : createSecretKey(key);
   return (value) => createHmac('sha256', k).update(value, 'utf8').digest();
 }
@@ -18,7 +38,22 @@ export function lookupHasherOf(key: Buffer | KeyObject): (value: string) => Buff
 export function batchSealerOf(
   key: Buffer,
   header: Buffer,
+  implementation: CryptoImplementation = CRYPTO_IMPLEMENTATION,
 ): (values: readonly Buffer[]) => { bytes: Buffer; lengths: number[] } {
-  const k = createSecretKey(key);
-  return (values) => sealEach(k, header, values);
+  const addon = implementation === 'native' ? keyedCrypto : null;
+  if (!addon) {
+    const k = createSecretKey(key);
+    return (values) => sealEach(k, header, values);
+  }
+  const keyed = addon.aes256GcmKey(key);
+  const overhead = header.length + IV_BYTES + TAG_BYTES;
+  // The same layout as sealEach, in one call for the lot.
+  return (values) => {
+    const lengths = values.map((v) => overhead + v.length);
+    const bytes = Buffer.allocUnsafe(lengths.reduce((n, l) => n + l, 0));
+    if (!addon.aes256GcmSealEach(keyed, header, randomBytes(IV_BYTES * values.length), values, bytes)) {
+      throw new Error('AES-256-GCM sealing failed');
+    }
+    return { bytes, lengths };
+  };
 }

@@ -1,0 +1,280 @@
+// HMAC-SHA256 and AES-256-GCM under a key that is set up once and then used for many short
+// values, through the OpenSSL inside the running Node.js: the lookup and request HMACs and the
+// sealing of every message of a bulk send.
+//
+// Why not node:crypto: createHmac and createCipheriv build a new OpenSSL context, and key it,
+// for every value. For the 10-digit NHS number of a lookup HMAC, or a message of 700 bytes,
+// that set-up is most of the cost: measured, 2.2 µs a lookup HMAC and 4.5 µs a seal, where the
+// hashing and the encryption themselves take a fraction of a microsecond. Here the keyed
+// context is made once (the HMAC's inner and outer pads hashed, the AES key schedule expanded)
+// and each value only resets it: HMAC_Init_ex with no key or digest reuses the pads, and
+// EVP_EncryptInit_ex with only an IV keeps the key schedule.
+//
+// A keyed context is held by the JavaScript object that made it and freed (OpenSSL wipes the
+// key material) when that object is collected. It belongs to the thread that made it: values
+// of this addon cannot cross to another thread.
+#include <node_api.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAC_BYTES 32
+#define AES_KEY_BYTES 32
+#define IV_BYTES 12
+#define TAG_BYTES 16
+// Values up to this size are copied out of a JavaScript string onto the stack.
+#define STACK_BYTES 1024
+
+typedef enum { KIND_HMAC = 1, KIND_GCM = 2 } Kind;
+
+typedef struct {
+  Kind kind;
+  HMAC_CTX *hmac;
+  EVP_CIPHER_CTX *gcm;
+} Keyed;
+
+static void free_keyed(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  Keyed *keyed = data;
+  // Both free functions cleanse the context, key material included.
+  HMAC_CTX_free(keyed->hmac);
+  EVP_CIPHER_CTX_free(keyed->gcm);
+  free(keyed);
+}
+
+static napi_value throw_type_error(napi_env env, const char *message) {
+  napi_throw_type_error(env, NULL, message);
+  return NULL;
+}
+
+static int buffer_of(napi_env env, napi_value value, unsigned char **data, size_t *length) {
+  bool is_buffer = false;
+  if (napi_is_buffer(env, value, &is_buffer) != napi_ok || !is_buffer) return 0;
+  return napi_get_buffer_info(env, value, (void **)data, length) == napi_ok;
+}
+
+static Keyed *keyed_of(napi_env env, napi_value value, Kind kind) {
+  napi_valuetype type;
+  Keyed *keyed = NULL;
+  if (napi_typeof(env, value, &type) != napi_ok || type != napi_external) return NULL;
+  if (napi_get_value_external(env, value, (void **)&keyed) != napi_ok || keyed == NULL) return NULL;
+  return keyed->kind == kind ? keyed : NULL;
+}
+
+static napi_value wrap(napi_env env, Keyed *keyed) {
+  napi_value result;
+  if (napi_create_external(env, keyed, free_keyed, NULL, &result) != napi_ok) {
+    free_keyed(env, keyed, NULL);
+    napi_throw_error(env, NULL, "keyed-crypto: could not hold the key");
+    return NULL;
+  }
+  return result;
+}
+
+// hmacSha256Key(key) -> keyed context for hmacSha256. The key may be of any length.
+static napi_value hmac_sha256_key(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value args[1];
+  unsigned char *key;
+  size_t key_length;
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 1 ||
+      !buffer_of(env, args[0], &key, &key_length) || key_length == 0) {
+    return throw_type_error(env, "hmacSha256Key takes a key as a Buffer");
+  }
+  Keyed *keyed = calloc(1, sizeof(Keyed));
+  if (keyed == NULL) return throw_type_error(env, "keyed-crypto: out of memory");
+  keyed->kind = KIND_HMAC;
+  keyed->hmac = HMAC_CTX_new();
+  ERR_set_mark();
+  int ok = keyed->hmac != NULL && HMAC_Init_ex(keyed->hmac, key, (int)key_length, EVP_sha256(), NULL) == 1;
+  ERR_pop_to_mark();
+  if (!ok) {
+    free_keyed(env, keyed, NULL);
+    napi_throw_error(env, NULL, "keyed-crypto: OpenSSL could not key the HMAC");
+    return NULL;
+  }
+  return wrap(env, keyed);
+}
+
+// hmacSha256(keyed, value) -> 32-byte Buffer. value: a string (hashed as UTF-8) or a Buffer.
+static napi_value hmac_sha256(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value args[2];
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 2) {
+    return throw_type_error(env, "hmacSha256 takes a keyed HMAC and a value");
+  }
+  Keyed *keyed = keyed_of(env, args[0], KIND_HMAC);
+  if (keyed == NULL) return throw_type_error(env, "hmacSha256 takes a keyed HMAC from hmacSha256Key");
+
+  unsigned char stack[STACK_BYTES];
+  unsigned char *data = NULL;
+  unsigned char *heap = NULL;
+  size_t length = 0;
+  napi_valuetype type;
+  if (napi_typeof(env, args[1], &type) != napi_ok) return throw_type_error(env, "hmacSha256: unreadable value");
+  if (type == napi_string) {
+    // Copied as UTF-8 (lone surrogates become U+FFFD, as Buffer.from(value, 'utf8') makes them).
+    if (napi_get_value_string_utf8(env, args[1], (char *)stack, STACK_BYTES, &length) != napi_ok) {
+      return throw_type_error(env, "hmacSha256: unreadable string");
+    }
+    data = stack;
+    // A string that came near filling the stack buffer may have been cut short (before a character
+    // that would not fit whole, of up to 4 bytes): measure it and copy it whole.
+    if (length >= STACK_BYTES - 4) {
+      if (napi_get_value_string_utf8(env, args[1], NULL, 0, &length) != napi_ok) {
+        return throw_type_error(env, "hmacSha256: unreadable string");
+      }
+      heap = malloc(length + 1);
+      if (heap == NULL) return throw_type_error(env, "keyed-crypto: out of memory");
+      size_t copied = 0;
+      if (napi_get_value_string_utf8(env, args[1], (char *)heap, length + 1, &copied) != napi_ok || copied != length) {
+        free(heap);
+        return throw_type_error(env, "hmacSha256: unreadable string");
+      }
+      data = heap;
+    }
+  } else if (!buffer_of(env, args[1], &data, &length)) {
+    return throw_type_error(env, "hmacSha256 hashes a string or a Buffer");
+  }
+
+  unsigned char mac[MAC_BYTES];
+  unsigned int mac_length = 0;
+  ERR_set_mark();
+  int ok = HMAC_Init_ex(keyed->hmac, NULL, 0, NULL, NULL) == 1 && HMAC_Update(keyed->hmac, data, length) == 1 &&
+           HMAC_Final(keyed->hmac, mac, &mac_length) == 1 && mac_length == MAC_BYTES;
+  ERR_pop_to_mark();
+  if (heap != NULL) {
+    OPENSSL_cleanse(heap, length);
+    free(heap);
+  } else if (data == stack) {
+    OPENSSL_cleanse(stack, length);
+  }
+  if (!ok) {
+    napi_throw_error(env, NULL, "keyed-crypto: OpenSSL could not compute the HMAC");
+    return NULL;
+  }
+  napi_value result;
+  if (napi_create_buffer_copy(env, MAC_BYTES, mac, NULL, &result) != napi_ok) {
+    napi_throw_error(env, NULL, "keyed-crypto: could not return the HMAC");
+    return NULL;
+  }
+  return result;
+}
+
+// aes256GcmKey(key) -> keyed context for aes256GcmSealEach. The key is 32 bytes.
+static napi_value aes256_gcm_key(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value args[1];
+  unsigned char *key;
+  size_t key_length;
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 1 ||
+      !buffer_of(env, args[0], &key, &key_length) || key_length != AES_KEY_BYTES) {
+    return throw_type_error(env, "aes256GcmKey takes a 32-byte key as a Buffer");
+  }
+  Keyed *keyed = calloc(1, sizeof(Keyed));
+  if (keyed == NULL) return throw_type_error(env, "keyed-crypto: out of memory");
+  keyed->kind = KIND_GCM;
+  keyed->gcm = EVP_CIPHER_CTX_new();
+  ERR_set_mark();
+  int ok = keyed->gcm != NULL && EVP_EncryptInit_ex(keyed->gcm, EVP_aes_256_gcm(), NULL, key, NULL) == 1 &&
+           EVP_CIPHER_CTX_ctrl(keyed->gcm, EVP_CTRL_GCM_SET_IVLEN, IV_BYTES, NULL) == 1;
+  ERR_pop_to_mark();
+  if (!ok) {
+    free_keyed(env, keyed, NULL);
+    napi_throw_error(env, NULL, "keyed-crypto: OpenSSL could not key AES-256-GCM");
+    return NULL;
+  }
+  return wrap(env, keyed);
+}
+
+// aes256GcmSealEach(keyed, header, ivs, plaintexts, out) -> boolean
+//   header: written before each sealed value and authenticated with it as its additional data
+//   ivs: 12 bytes for each value, end to end (the caller draws them at random)
+//   plaintexts: an array of Buffers
+//   out: exactly the room for every value as header | iv | tag | ciphertext, end to end
+// Answers false when OpenSSL fails; what it wrote of out is then not to be used.
+static napi_value aes256_gcm_seal_each(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value args[5];
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 5) {
+    return throw_type_error(env, "aes256GcmSealEach takes a keyed cipher, header, ivs, plaintexts and out");
+  }
+  Keyed *keyed = keyed_of(env, args[0], KIND_GCM);
+  if (keyed == NULL) return throw_type_error(env, "aes256GcmSealEach takes a keyed cipher from aes256GcmKey");
+  unsigned char *header, *ivs, *out;
+  size_t header_length, ivs_length, out_length;
+  bool is_array = false;
+  uint32_t count = 0;
+  if (!buffer_of(env, args[1], &header, &header_length) || !buffer_of(env, args[2], &ivs, &ivs_length) ||
+      !buffer_of(env, args[4], &out, &out_length) || napi_is_array(env, args[3], &is_array) != napi_ok || !is_array ||
+      napi_get_array_length(env, args[3], &count) != napi_ok) {
+    return throw_type_error(env, "aes256GcmSealEach takes Buffers and an array of Buffers");
+  }
+  if (ivs_length != (size_t)count * IV_BYTES) return throw_type_error(env, "aes256GcmSealEach: 12 bytes of iv a value");
+  if (header_length > (size_t)INT32_MAX) return throw_type_error(env, "aes256GcmSealEach: header too long");
+
+  // Every plaintext is checked, and the room counted, before anything is written.
+  size_t needed = 0;
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value element;
+    unsigned char *plaintext;
+    size_t length;
+    if (napi_get_element(env, args[3], i, &element) != napi_ok || !buffer_of(env, element, &plaintext, &length) ||
+        length > (size_t)INT32_MAX) {
+      return throw_type_error(env, "aes256GcmSealEach: each plaintext is a Buffer");
+    }
+    needed += header_length + IV_BYTES + TAG_BYTES + length;
+  }
+  if (needed != out_length) return throw_type_error(env, "aes256GcmSealEach: out is not the size of the sealed values");
+
+  EVP_CIPHER_CTX *gcm = keyed->gcm;
+  size_t at = 0;
+  int ok = 1;
+  ERR_set_mark();
+  for (uint32_t i = 0; ok && i < count; i++) {
+    napi_value element;
+    unsigned char *plaintext;
+    size_t length;
+    napi_get_element(env, args[3], i, &element);
+    buffer_of(env, element, &plaintext, &length);
+    const unsigned char *iv = ivs + (size_t)i * IV_BYTES;
+    unsigned char *sealed = out + at;
+    unsigned char *tag = sealed + header_length + IV_BYTES;
+    unsigned char *ciphertext = tag + TAG_BYTES;
+    memcpy(sealed, header, header_length);
+    memcpy(sealed + header_length, iv, IV_BYTES);
+    int written = 0, final_written = 0, aad_written = 0;
+    // With only an IV given, the context starts a new message under the key it already holds.
+    ok = EVP_EncryptInit_ex(gcm, NULL, NULL, NULL, iv) == 1 &&
+         (header_length == 0 || EVP_EncryptUpdate(gcm, NULL, &aad_written, header, (int)header_length) == 1) &&
+         EVP_EncryptUpdate(gcm, ciphertext, &written, plaintext, (int)length) == 1 && (size_t)written == length &&
+         EVP_EncryptFinal_ex(gcm, ciphertext + written, &final_written) == 1 && final_written == 0 &&
+         EVP_CIPHER_CTX_ctrl(gcm, EVP_CTRL_GCM_GET_TAG, TAG_BYTES, tag) == 1;
+    at += header_length + IV_BYTES + TAG_BYTES + length;
+  }
+  ERR_pop_to_mark();
+  napi_value result;
+  napi_get_boolean(env, ok, &result);
+  return result;
+}
+
+static int export_function(napi_env env, napi_value exports, const char *name, napi_callback cb) {
+  napi_value fn;
+  return napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn) == napi_ok &&
+         napi_set_named_property(env, exports, name, fn) == napi_ok;
+}
+
+NAPI_MODULE_INIT() {
+  if (!export_function(env, exports, "hmacSha256Key", hmac_sha256_key) ||
+      !export_function(env, exports, "hmacSha256", hmac_sha256) ||
+      !export_function(env, exports, "aes256GcmKey", aes256_gcm_key) ||
+      !export_function(env, exports, "aes256GcmSealEach", aes256_gcm_seal_each)) {
+    napi_throw_error(env, NULL, "keyed-crypto: could not export its functions");
+    return NULL;
+  }
+  return exports;
+}
