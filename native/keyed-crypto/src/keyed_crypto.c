@@ -82,11 +82,14 @@ static napi_value hmac_sha256_key(napi_env env, napi_callback_info info) {
   unsigned char *key;
   size_t key_length;
   if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 1 ||
-      !buffer_of(env, args[0], &key, &key_length) || key_length == 0) {
+      !buffer_of(env, args[0], &key, &key_length) || key_length == 0 || key_length > (size_t)INT32_MAX) {
     return throw_type_error(env, "hmacSha256Key takes a key as a Buffer");
   }
   Keyed *keyed = calloc(1, sizeof(Keyed));
-  if (keyed == NULL) return throw_type_error(env, "keyed-crypto: out of memory");
+  if (keyed == NULL) {
+    napi_throw_error(env, NULL, "keyed-crypto: out of memory");
+    return NULL;
+  }
   keyed->kind = KIND_HMAC;
   keyed->hmac = HMAC_CTX_new();
   ERR_set_mark();
@@ -128,8 +131,12 @@ static napi_value hmac_sha256(napi_env env, napi_callback_info info) {
       if (napi_get_value_string_utf8(env, args[1], NULL, 0, &length) != napi_ok) {
         return throw_type_error(env, "hmacSha256: unreadable string");
       }
+      OPENSSL_cleanse(stack, STACK_BYTES);
       heap = malloc(length + 1);
-      if (heap == NULL) return throw_type_error(env, "keyed-crypto: out of memory");
+      if (heap == NULL) {
+        napi_throw_error(env, NULL, "keyed-crypto: out of memory");
+        return NULL;
+      }
       size_t copied = 0;
       if (napi_get_value_string_utf8(env, args[1], (char *)heap, length + 1, &copied) != napi_ok || copied != length) {
         free(heap);
@@ -176,7 +183,10 @@ static napi_value aes256_gcm_key(napi_env env, napi_callback_info info) {
     return throw_type_error(env, "aes256GcmKey takes a 32-byte key as a Buffer");
   }
   Keyed *keyed = calloc(1, sizeof(Keyed));
-  if (keyed == NULL) return throw_type_error(env, "keyed-crypto: out of memory");
+  if (keyed == NULL) {
+    napi_throw_error(env, NULL, "keyed-crypto: out of memory");
+    return NULL;
+  }
   keyed->kind = KIND_GCM;
   keyed->gcm = EVP_CIPHER_CTX_new();
   ERR_set_mark();
@@ -191,58 +201,76 @@ static napi_value aes256_gcm_key(napi_env env, napi_callback_info info) {
   return wrap(env, keyed);
 }
 
-// aes256GcmSealEach(keyed, header, ivs, plaintexts, out) -> boolean
+static int overlaps(const unsigned char *a, size_t a_length, const unsigned char *b, size_t b_length) {
+  return a_length > 0 && b_length > 0 && a < b + b_length && b < a + a_length;
+}
+
+// aes256GcmSealEach(keyed, header, ivs, plaintexts, lengths, out) -> boolean
 //   header: written before each sealed value and authenticated with it as its additional data
 //   ivs: 12 bytes for each value, end to end (the caller draws them at random)
-//   plaintexts: an array of Buffers
-//   out: exactly the room for every value as header | iv | tag | ciphertext, end to end
-// Answers false when OpenSSL fails; what it wrote of out is then not to be used.
+//   plaintexts: every value end to end, one Buffer; lengths: a Uint32Array of their lengths
+//   out: exactly the room for every value as header | iv | tag | ciphertext, end to end, sharing
+//     no memory with the inputs
+// Every argument is a Buffer or typed array, read without running any JavaScript, so nothing can
+// move or resize them while they are read and written. Answers false when OpenSSL fails; what it
+// wrote of out is then not to be used.
 static napi_value aes256_gcm_seal_each(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value args[5];
-  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 5) {
-    return throw_type_error(env, "aes256GcmSealEach takes a keyed cipher, header, ivs, plaintexts and out");
+  size_t argc = 6;
+  napi_value args[6];
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 6) {
+    return throw_type_error(env, "aes256GcmSealEach takes a keyed cipher, header, ivs, plaintexts, lengths and out");
   }
   Keyed *keyed = keyed_of(env, args[0], KIND_GCM);
   if (keyed == NULL) return throw_type_error(env, "aes256GcmSealEach takes a keyed cipher from aes256GcmKey");
-  unsigned char *header, *ivs, *out;
-  size_t header_length, ivs_length, out_length;
-  bool is_array = false;
-  uint32_t count = 0;
+  unsigned char *header, *ivs, *plaintexts, *out;
+  size_t header_length, ivs_length, plaintexts_length, out_length;
   if (!buffer_of(env, args[1], &header, &header_length) || !buffer_of(env, args[2], &ivs, &ivs_length) ||
-      !buffer_of(env, args[4], &out, &out_length) || napi_is_array(env, args[3], &is_array) != napi_ok || !is_array ||
-      napi_get_array_length(env, args[3], &count) != napi_ok) {
-    return throw_type_error(env, "aes256GcmSealEach takes Buffers and an array of Buffers");
+      !buffer_of(env, args[3], &plaintexts, &plaintexts_length) || !buffer_of(env, args[5], &out, &out_length)) {
+    return throw_type_error(env, "aes256GcmSealEach takes Buffers");
   }
-  if (ivs_length != (size_t)count * IV_BYTES) return throw_type_error(env, "aes256GcmSealEach: 12 bytes of iv a value");
+  bool is_typed_array = false;
+  napi_typedarray_type lengths_type;
+  size_t count = 0;
+  void *lengths_data = NULL;
+  if (napi_is_typedarray(env, args[4], &is_typed_array) != napi_ok || !is_typed_array ||
+      napi_get_typedarray_info(env, args[4], &lengths_type, &count, &lengths_data, NULL, NULL) != napi_ok ||
+      lengths_type != napi_uint32_array) {
+    return throw_type_error(env, "aes256GcmSealEach takes the lengths as a Uint32Array");
+  }
+  const uint32_t *lengths = lengths_data;
+  if (ivs_length / IV_BYTES != count || ivs_length % IV_BYTES != 0) {
+    return throw_type_error(env, "aes256GcmSealEach: 12 bytes of iv a value");
+  }
   if (header_length > (size_t)INT32_MAX) return throw_type_error(env, "aes256GcmSealEach: header too long");
-
-  // Every plaintext is checked, and the room counted, before anything is written.
-  size_t needed = 0;
-  for (uint32_t i = 0; i < count; i++) {
-    napi_value element;
-    unsigned char *plaintext;
-    size_t length;
-    if (napi_get_element(env, args[3], i, &element) != napi_ok || !buffer_of(env, element, &plaintext, &length) ||
-        length > (size_t)INT32_MAX) {
-      return throw_type_error(env, "aes256GcmSealEach: each plaintext is a Buffer");
-    }
-    needed += header_length + IV_BYTES + TAG_BYTES + length;
+  if (overlaps(out, out_length, header, header_length) || overlaps(out, out_length, ivs, ivs_length) ||
+      overlaps(out, out_length, plaintexts, plaintexts_length)) {
+    return throw_type_error(env, "aes256GcmSealEach: out shares memory with an input");
   }
-  if (needed != out_length) return throw_type_error(env, "aes256GcmSealEach: out is not the size of the sealed values");
+  // The lengths must add up to the plaintexts, and the sealed values to out, before anything is
+  // written; each sum is checked against the buffer it must fit, so neither can wrap around.
+  size_t plain_total = 0, sealed_total = 0;
+  const size_t overhead = header_length + IV_BYTES + TAG_BYTES;
+  for (size_t i = 0; i < count; i++) {
+    if (lengths[i] > INT32_MAX || lengths[i] > plaintexts_length - plain_total ||
+        overhead + lengths[i] > out_length - sealed_total) {
+      return throw_type_error(env, "aes256GcmSealEach: the lengths do not fit the plaintexts and out");
+    }
+    plain_total += lengths[i];
+    sealed_total += overhead + lengths[i];
+  }
+  if (plain_total != plaintexts_length || sealed_total != out_length) {
+    return throw_type_error(env, "aes256GcmSealEach: the lengths do not fit the plaintexts and out");
+  }
 
   EVP_CIPHER_CTX *gcm = keyed->gcm;
-  size_t at = 0;
+  size_t in_at = 0, out_at = 0;
   int ok = 1;
   ERR_set_mark();
-  for (uint32_t i = 0; ok && i < count; i++) {
-    napi_value element;
-    unsigned char *plaintext;
-    size_t length;
-    napi_get_element(env, args[3], i, &element);
-    buffer_of(env, element, &plaintext, &length);
-    const unsigned char *iv = ivs + (size_t)i * IV_BYTES;
-    unsigned char *sealed = out + at;
+  for (size_t i = 0; ok && i < count; i++) {
+    const size_t length = lengths[i];
+    const unsigned char *plaintext = plaintexts + in_at;
+    const unsigned char *iv = ivs + i * IV_BYTES;
+    unsigned char *sealed = out + out_at;
     unsigned char *tag = sealed + header_length + IV_BYTES;
     unsigned char *ciphertext = tag + TAG_BYTES;
     memcpy(sealed, header, header_length);
@@ -254,7 +282,8 @@ static napi_value aes256_gcm_seal_each(napi_env env, napi_callback_info info) {
          EVP_EncryptUpdate(gcm, ciphertext, &written, plaintext, (int)length) == 1 && (size_t)written == length &&
          EVP_EncryptFinal_ex(gcm, ciphertext + written, &final_written) == 1 && final_written == 0 &&
          EVP_CIPHER_CTX_ctrl(gcm, EVP_CTRL_GCM_GET_TAG, TAG_BYTES, tag) == 1;
-    at += header_length + IV_BYTES + TAG_BYTES + length;
+    in_at += length;
+    out_at += overhead + length;
   }
   ERR_pop_to_mark();
   napi_value result;

@@ -1,4 +1,5 @@
-import { createHmac, createSecretKey, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, getFips, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { open } from './aesGcm.js';
@@ -69,31 +70,78 @@ describe.each(implementations)('keyed hashing and sealing (%s)', (implementation
 });
 
 describe('the native addon', () => {
+  const built = existsSync(new URL('../../../native/keyed-crypto/build/Release/keyed_crypto.node', import.meta.url));
+  const addon = () => createRequire(import.meta.url)('../../../native/keyed-crypto/index.cjs') as KeyedCryptoAddon;
+
   // CI installs with a C compiler and Node.js's headers, as a deployment should: the addon must
   // have been built there, and chosen.
   it.runIf(process.env.CI === 'true')('was built and is in use', () => {
     expect(CRYPTO_IMPLEMENTATION).toBe('native');
   });
 
-  it.runIf(keyedCrypto !== null)('refuses what is not its own, and output of the wrong size, writing nothing', () => {
-    const addon = createRequire(import.meta.url)('../../../native/keyed-crypto/index.cjs') as KeyedCryptoAddon;
-    const mac = addon.hmacSha256Key(randomBytes(32));
-    const gcm = addon.aes256GcmKey(randomBytes(32));
-    expect(() => addon.hmacSha256(gcm, 'x')).toThrow(TypeError);
-    expect(() => addon.hmacSha256({}, 'x')).toThrow(TypeError);
-    expect(() => addon.hmacSha256(mac, 42 as unknown as string)).toThrow(TypeError);
-    expect(() => addon.hmacSha256Key(Buffer.alloc(0))).toThrow(TypeError);
-    expect(() => addon.aes256GcmKey(Buffer.alloc(16))).toThrow(TypeError);
-    const header = Buffer.from('h');
-    const values = [Buffer.from('abc')];
-    const ivs = randomBytes(12);
-    const out = Buffer.alloc(header.length + 28 + 3 + 1);
-    expect(() => addon.aes256GcmSealEach(gcm, header, ivs, values, out)).toThrow(TypeError);
-    expect(() => addon.aes256GcmSealEach(mac, header, ivs, values, out.subarray(1))).toThrow(TypeError);
-    expect(() => addon.aes256GcmSealEach(gcm, header, randomBytes(11), values, out.subarray(1))).toThrow(TypeError);
-    expect(() => addon.aes256GcmSealEach(gcm, header, ivs, ['abc' as unknown as Buffer], out.subarray(1))).toThrow(
-      TypeError,
+  // Wherever it was built, its load-time check must have passed: a failing check would otherwise
+  // only show as these tests running for node:crypto alone.
+  it.runIf(built && getFips() !== 1)('passed its check against node:crypto when it loaded', () => {
+    expect(keyedCrypto).not.toBeNull();
+  });
+
+  it.runIf(built)('seals within its output and nowhere else', () => {
+    const a = addon();
+    const key = randomBytes(32);
+    const header = Buffer.from('hdr');
+    const values = [Buffer.from('one'), Buffer.alloc(0), randomBytes(700)];
+    const size = values.reduce((n, v) => n + header.length + 28 + v.length, 0);
+    const arena = Buffer.alloc(size + 64, 0xa5);
+    const out = arena.subarray(32, 32 + size);
+    const lengths = Uint32Array.from(values, (v) => v.length);
+    expect(a.aes256GcmSealEach(a.aes256GcmKey(key), header, randomBytes(36), Buffer.concat(values), lengths, out)).toBe(
+      true,
     );
+    expect(arena.subarray(0, 32).equals(Buffer.alloc(32, 0xa5))).toBe(true);
+    expect(arena.subarray(32 + size).equals(Buffer.alloc(32, 0xa5))).toBe(true);
+    let at = 0;
+    for (const value of values) {
+      const sealed = out.subarray(at + header.length, (at += header.length + 28 + value.length));
+      expect(open(key, sealed, header).equals(value)).toBe(true);
+    }
+  });
+
+  it.runIf(built)('refuses what is not its own, sizes that do not add up and shared memory, writing nothing', () => {
+    const a = addon();
+    const mac = a.hmacSha256Key(randomBytes(32));
+    const gcm = a.aes256GcmKey(randomBytes(32));
+    expect(() => a.hmacSha256(gcm, 'x')).toThrow(TypeError);
+    expect(() => a.hmacSha256({}, 'x')).toThrow(TypeError);
+    expect(() => a.hmacSha256(mac, 42 as unknown as string)).toThrow(TypeError);
+    expect(() => a.hmacSha256Key(Buffer.alloc(0))).toThrow(TypeError);
+    expect(() => a.aes256GcmKey(Buffer.alloc(16))).toThrow(TypeError);
+    const header = Buffer.from('h');
+    const plain = Buffer.from('abc');
+    const ivs = randomBytes(12);
+    const one = Uint32Array.of(3);
+    const out = Buffer.alloc(header.length + 28 + 3);
+    const seal =
+      (...args: Parameters<KeyedCryptoAddon['aes256GcmSealEach']>) =>
+      () =>
+        a.aes256GcmSealEach(...args);
+    expect(seal(mac, header, ivs, plain, one, out)).toThrow(TypeError);
+    expect(seal(gcm, header, ivs, plain, one, Buffer.alloc(out.length + 1))).toThrow(TypeError);
+    expect(seal(gcm, header, ivs, plain, one, out.subarray(1))).toThrow(TypeError);
+    expect(seal(gcm, header, randomBytes(11), plain, one, out)).toThrow(TypeError);
+    expect(seal(gcm, header, ivs, plain, Uint32Array.of(4), out)).toThrow(TypeError);
+    expect(seal(gcm, header, ivs, plain, Uint32Array.of(2), out)).toThrow(TypeError);
+    expect(seal(gcm, header, ivs, plain, Int32Array.of(3) as unknown as Uint32Array, out)).toThrow(TypeError);
+    expect(seal(gcm, header, ivs, plain, Uint32Array.of(0xffffffff), out)).toThrow(TypeError);
+    expect(seal(gcm, header, ivs, plain, Uint32Array.of(1, 0xffffffff), out)).toThrow(TypeError);
     expect(out.equals(Buffer.alloc(out.length))).toBe(true);
+    // An output that overlaps an input would overwrite it before it is read.
+    const shared = Buffer.alloc(out.length + 3);
+    const overlapping = shared.subarray(2, 2 + out.length);
+    expect(seal(gcm, header, ivs, shared.subarray(0, 3), one, overlapping)).toThrow(TypeError);
+    expect(seal(gcm, header, shared.subarray(0, 12), plain, one, overlapping)).toThrow(TypeError);
+    expect(seal(gcm, shared.subarray(0, 1), ivs, plain, one, shared.subarray(0, out.length))).toThrow(TypeError);
+    expect(shared.equals(Buffer.alloc(shared.length))).toBe(true);
+    // Side by side is not shared.
+    expect(seal(gcm, header, ivs, shared.subarray(0, 3), one, shared.subarray(3))()).toBe(true);
   });
 });

@@ -11,7 +11,15 @@ export type KeyedCryptoAddon = {
   hmacSha256Key(key: Buffer): object;
   hmacSha256(keyed: object, value: string | Buffer): Buffer;
   aes256GcmKey(key: Buffer): object;
-  aes256GcmSealEach(keyed: object, header: Buffer, ivs: Buffer, plaintexts: readonly Buffer[], out: Buffer): boolean;
+  /** Every plaintext end to end in one Buffer, with their lengths: nothing the call reads can change under it. */
+  aes256GcmSealEach(
+    keyed: object,
+    header: Buffer,
+    ivs: Buffer,
+    plaintexts: Buffer,
+    lengths: Uint32Array,
+    out: Buffer,
+  ): boolean;
 };
 
 /**
@@ -42,7 +50,16 @@ function loadKeyedCrypto(): KeyedCryptoAddon | null {
     const plaintexts = [Buffer.from('first'), Buffer.alloc(700, 7)];
     const ivs = randomBytes(12 * plaintexts.length);
     const out = Buffer.alloc(plaintexts.reduce((n, p) => n + header.length + 28 + p.length, 0));
-    if (!addon.aes256GcmSealEach(addon.aes256GcmKey(key), header, ivs, plaintexts, out)) return null;
+    const lengths = Uint32Array.from(plaintexts, (p) => p.length);
+    const sealed = addon.aes256GcmSealEach(
+      addon.aes256GcmKey(key),
+      header,
+      ivs,
+      Buffer.concat(plaintexts),
+      lengths,
+      out,
+    );
+    if (!sealed) return null;
     const expected = Buffer.concat(
       plaintexts.map((p, i) => {
         const iv = ivs.subarray(i * 12, (i + 1) * 12);

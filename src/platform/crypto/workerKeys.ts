@@ -26,8 +26,12 @@ export function lookupHasherOf(
   if (addon) {
     // A key object's bytes are a copy made for this: wiped once the context is keyed.
     const bytes = key instanceof KeyObject ? key.export() : key;
-    const keyed = addon.hmacSha256Key(bytes);
-    if (key instanceof KeyObject) bytes.fill(0);
+    let keyed: object;
+    try {
+      keyed = addon.hmacSha256Key(bytes);
+    } finally {
+      if (key instanceof KeyObject) bytes.fill(0);
+    }
     return (value) => addon.hmacSha256(keyed, value);
   }
   const k = key instanceof KeyObject ? key : createSecretKey(key);
@@ -47,11 +51,14 @@ export function batchSealerOf(
   }
   const keyed = addon.aes256GcmKey(key);
   const overhead = header.length + IV_BYTES + TAG_BYTES;
-  // The same layout as sealEach, in one call for the lot.
+  // The same layout as sealEach, in one call for the lot: the values go end to end in one buffer,
+  // which the addon reads with no JavaScript running in between.
   return (values) => {
+    const plain = Uint32Array.from(values, (v) => v.length);
     const lengths = values.map((v) => overhead + v.length);
     const bytes = Buffer.allocUnsafe(lengths.reduce((n, l) => n + l, 0));
-    if (!addon.aes256GcmSealEach(keyed, header, randomBytes(IV_BYTES * values.length), values, bytes)) {
+    const ivs = randomBytes(IV_BYTES * values.length);
+    if (!addon.aes256GcmSealEach(keyed, header, ivs, Buffer.concat(values), plain, bytes)) {
       throw new Error('AES-256-GCM sealing failed');
     }
     return { bytes, lengths };
