@@ -128,7 +128,10 @@ export class AcceptBatcher {
           written: 'm',
         }),
     );
-    const { rows } = await deps.db.write<{ id: string }>(text, values);
+    // Planned once: a group commit of 3 sends and one of 300 take the same plan (each message's
+    // patient found by its own index probe), and planning it afresh for every write cost more of
+    // the database's CPU than a few sends' rows (bench/README.md).
+    const { rows } = await deps.db.write<{ id: string }>(text, values, { genericPlan: true });
     return new Set(rows.map((r) => r.id));
   }
 }

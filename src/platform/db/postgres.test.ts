@@ -30,4 +30,18 @@ describe.skipIf(process.env.CONFIDE_TEST_DB !== 'postgres')('PostgreSQL pool und
     expect((await read).rows[0]!.n).toBe(4);
     await db.close();
   });
+
+  it('runs a write asking for a generic plan on connections that plan once, and only that write', async () => {
+    const db = openPostgres(tdb.url!, { max: 2 });
+    const mode = async (genericPlan?: boolean) =>
+      (await db.write<{ mode: string }>('SELECT current_setting($1) AS mode', ['plan_cache_mode'], { genericPlan }))
+        .rows[0]!.mode;
+    expect(await mode(true)).toBe('force_generic_plan');
+    expect(await mode()).toBe('auto');
+    const shown = "SELECT current_setting('plan_cache_mode') AS mode";
+    expect((await db.query<{ mode: string }>(shown)).rows[0]!.mode).toBe('auto');
+    expect(await db.tx(async (q) => (await q.query<{ mode: string }>(shown)).rows[0]!.mode)).toBe('auto');
+    // Closing ends both sets of connections (a connection left open would hold the test's end).
+    await db.close();
+  });
 });

@@ -18,6 +18,8 @@ const types = {
  * reads that deliver live updates are not starved. Reads are never refused.
  */
 const DEFAULT_MAX_WAITING_WRITES = 64;
+/** Generic-plan writes are the group-committed sends: a few in flight per sending client. */
+const GENERIC_PLAN_CONNECTIONS = 8;
 
 const statementNames = new Map<string, string>();
 function statementName(sql: string): string {
@@ -35,6 +37,21 @@ export function openPostgres(connectionString: string, opts: { max?: number; max
   const pool = new pg.Pool({ connectionString, max: opts.max ?? 20, types });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // Connections for writes asking for generic plans (WriteOptions): a setting of the session, so
+  // they are kept apart, made when first wanted, and run nothing else.
+  let genericPool: pg.Pool | null = null;
+  const genericPlans = () => {
+    if (!genericPool) {
+      genericPool = new pg.Pool({
+        connectionString,
+        max: GENERIC_PLAN_CONNECTIONS,
+        types,
+        options: '-c plan_cache_mode=force_generic_plan',
+      });
+      genericPool.on('error', () => undefined);
+    }
+    return genericPool;
+  };
 
   const query = async <T>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) => {
     // Parameterised statements are prepared once per connection under a name derived from their
@@ -72,13 +89,16 @@ export function openPostgres(connectionString: string, opts: { max?: number; max
         client.release();
       }
     },
-    async write(sql, params) {
-      if (pool.waitingCount >= maxWaitingWrites) throw new ServiceUnavailable();
-      return query(pool, sql, params);
+    async write(sql, params, writeOpts) {
+      const target = writeOpts?.genericPlan ? genericPlans() : pool;
+      if (target.waitingCount >= maxWaitingWrites) throw new ServiceUnavailable();
+      return query(target, sql, params);
     },
     async exec(sql) {
       await pool.query(sql);
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([pool.end(), genericPool?.end()]);
+    },
   };
 }

@@ -17,6 +17,16 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
+export type WriteOptions = {
+  /**
+   * Plan the statement once and reuse that plan whatever its parameters (PostgreSQL's generic
+   * plan). For a statement whose plan cannot depend on them, run thousands of times a minute,
+   * whose planning costs more than its rows: left to itself, PostgreSQL plans it afresh each time
+   * when the sizes of its array parameters make each fresh plan look cheaper.
+   */
+  genericPlan?: boolean;
+};
+
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs fn in one transaction; any throw rolls back, so nothing is half-written. */
@@ -25,7 +35,7 @@ export interface Db extends Queryable {
    * One self-contained write statement (its CTEs make it atomic on its own): a hot path's whole
    * change in one round trip, with no BEGIN or COMMIT. Refused under overload as tx is.
    */
-  write<T = Row>(sql: string, params: readonly unknown[]): Promise<QueryResult<T>>;
+  write<T = Row>(sql: string, params: readonly unknown[], opts?: WriteOptions): Promise<QueryResult<T>>;
   close(): Promise<void>;
 }
 
