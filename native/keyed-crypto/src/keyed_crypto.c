@@ -14,6 +14,7 @@
 // key material) when that object is collected. It belongs to the thread that made it: values
 // of this addon cannot cross to another thread.
 #include <node_api.h>
+#include "napi_buffers.h"
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -46,17 +47,6 @@ static void free_keyed(napi_env env, void *data, void *hint) {
   free(keyed);
 }
 
-static napi_value throw_type_error(napi_env env, const char *message) {
-  napi_throw_type_error(env, NULL, message);
-  return NULL;
-}
-
-static int buffer_of(napi_env env, napi_value value, unsigned char **data, size_t *length) {
-  bool is_buffer = false;
-  if (napi_is_buffer(env, value, &is_buffer) != napi_ok || !is_buffer) return 0;
-  return napi_get_buffer_info(env, value, (void **)data, length) == napi_ok;
-}
-
 static Keyed *keyed_of(napi_env env, napi_value value, Kind kind) {
   napi_valuetype type;
   Keyed *keyed = NULL;
@@ -75,32 +65,56 @@ static napi_value wrap(napi_env env, Keyed *keyed) {
   return result;
 }
 
-// hmacSha256Key(key) -> keyed context for hmacSha256. The key may be of any length.
-static napi_value hmac_sha256_key(napi_env env, napi_callback_info info) {
+static int init_hmac(Keyed *keyed, const unsigned char *key, size_t length) {
+  keyed->hmac = HMAC_CTX_new();
+  return keyed->hmac != NULL && HMAC_Init_ex(keyed->hmac, key, (int)length, EVP_sha256(), NULL) == 1;
+}
+
+static int init_gcm(Keyed *keyed, const unsigned char *key, size_t length) {
+  (void)length;
+  keyed->gcm = EVP_CIPHER_CTX_new();
+  return keyed->gcm != NULL && EVP_EncryptInit_ex(keyed->gcm, EVP_aes_256_gcm(), NULL, key, NULL) == 1 &&
+         EVP_CIPHER_CTX_ctrl(keyed->gcm, EVP_CTRL_GCM_SET_IVLEN, IV_BYTES, NULL) == 1;
+}
+
+// A keying call: its one argument, a key of min_length to max_length bytes, made into a context
+// of this kind by init. Answers the external holding it, or NULL with an error thrown.
+static napi_value new_keyed(napi_env env, napi_callback_info info, Kind kind, size_t min_length, size_t max_length,
+                            int (*init)(Keyed *, const unsigned char *, size_t), const char *usage) {
   size_t argc = 1;
   napi_value args[1];
   unsigned char *key;
   size_t key_length;
   if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 1 ||
-      !buffer_of(env, args[0], &key, &key_length) || key_length == 0 || key_length > (size_t)INT32_MAX) {
-    return throw_type_error(env, "hmacSha256Key takes a key as a Buffer");
+      !buffer_of(env, args[0], &key, &key_length) || key_length < min_length || key_length > max_length) {
+    return throw_type_error(env, usage);
   }
   Keyed *keyed = calloc(1, sizeof(Keyed));
   if (keyed == NULL) {
     napi_throw_error(env, NULL, "keyed-crypto: out of memory");
     return NULL;
   }
-  keyed->kind = KIND_HMAC;
-  keyed->hmac = HMAC_CTX_new();
+  keyed->kind = kind;
   ERR_set_mark();
-  int ok = keyed->hmac != NULL && HMAC_Init_ex(keyed->hmac, key, (int)key_length, EVP_sha256(), NULL) == 1;
+  int ok = init(keyed, key, key_length);
   ERR_pop_to_mark();
   if (!ok) {
     free_keyed(env, keyed, NULL);
-    napi_throw_error(env, NULL, "keyed-crypto: OpenSSL could not key the HMAC");
+    napi_throw_error(env, NULL, "keyed-crypto: OpenSSL could not set up the key");
     return NULL;
   }
   return wrap(env, keyed);
+}
+
+// hmacSha256Key(key) -> keyed context for hmacSha256. The key may be of any length.
+static napi_value hmac_sha256_key(napi_env env, napi_callback_info info) {
+  return new_keyed(env, info, KIND_HMAC, 1, (size_t)INT32_MAX, init_hmac, "hmacSha256Key takes a key as a Buffer");
+}
+
+// aes256GcmKey(key) -> keyed context for aes256GcmSealEach. The key is 32 bytes.
+static napi_value aes256_gcm_key(napi_env env, napi_callback_info info) {
+  return new_keyed(env, info, KIND_GCM, AES_KEY_BYTES, AES_KEY_BYTES, init_gcm,
+                   "aes256GcmKey takes a 32-byte key as a Buffer");
 }
 
 // hmacSha256(keyed, value) -> 32-byte Buffer. value: a string (hashed as UTF-8) or a Buffer.
@@ -170,35 +184,6 @@ static napi_value hmac_sha256(napi_env env, napi_callback_info info) {
     return NULL;
   }
   return result;
-}
-
-// aes256GcmKey(key) -> keyed context for aes256GcmSealEach. The key is 32 bytes.
-static napi_value aes256_gcm_key(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value args[1];
-  unsigned char *key;
-  size_t key_length;
-  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 1 ||
-      !buffer_of(env, args[0], &key, &key_length) || key_length != AES_KEY_BYTES) {
-    return throw_type_error(env, "aes256GcmKey takes a 32-byte key as a Buffer");
-  }
-  Keyed *keyed = calloc(1, sizeof(Keyed));
-  if (keyed == NULL) {
-    napi_throw_error(env, NULL, "keyed-crypto: out of memory");
-    return NULL;
-  }
-  keyed->kind = KIND_GCM;
-  keyed->gcm = EVP_CIPHER_CTX_new();
-  ERR_set_mark();
-  int ok = keyed->gcm != NULL && EVP_EncryptInit_ex(keyed->gcm, EVP_aes_256_gcm(), NULL, key, NULL) == 1 &&
-           EVP_CIPHER_CTX_ctrl(keyed->gcm, EVP_CTRL_GCM_SET_IVLEN, IV_BYTES, NULL) == 1;
-  ERR_pop_to_mark();
-  if (!ok) {
-    free_keyed(env, keyed, NULL);
-    napi_throw_error(env, NULL, "keyed-crypto: OpenSSL could not key AES-256-GCM");
-    return NULL;
-  }
-  return wrap(env, keyed);
 }
 
 static int overlaps(const unsigned char *a, size_t a_length, const unsigned char *b, size_t b_length) {

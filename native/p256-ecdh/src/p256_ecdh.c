@@ -10,6 +10,7 @@
 // (and not at infinity, which an uncompressed encoding cannot be) is a point of the prime-order
 // group: nothing else is needed against invalid-curve or small-subgroup keys.
 #include <node_api.h>
+#include "napi_buffers.h"
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/ecdh.h>
@@ -33,17 +34,6 @@ static void free_state(napi_env env, void *data, void *hint) {
   State *state = data;
   EC_GROUP_free(state->group);
   free(state);
-}
-
-static napi_value throw_type_error(napi_env env, const char *message) {
-  napi_throw_type_error(env, NULL, message);
-  return NULL;
-}
-
-static int buffer_of(napi_env env, napi_value value, unsigned char **data, size_t *length) {
-  bool is_buffer = false;
-  if (napi_is_buffer(env, value, &is_buffer) != napi_ok || !is_buffer) return 0;
-  return napi_get_buffer_info(env, value, (void **)data, length) == napi_ok;
 }
 
 // ephemeralEcdh(peerPublic, senderPublicOut, secretOut) -> boolean
