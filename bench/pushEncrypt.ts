@@ -1,15 +1,20 @@
 /**
  * The CPU one push's payload encryption takes on one thread (RFC 8291: a new P-256 key pair, an
- * ECDH, five HMACs and AES-128-GCM), with the key pair and ECDH made by each implementation this
- * install has (node:crypto, and the native addon where it was built), and their share of it. The
- * encryption workers' rate is the cores they get divided by `encryptUs` of the one in use.
+ * ECDH, five HMACs and AES-128-GCM), done wholly by each implementation this install has
+ * (node:crypto, and the native addon where it was built), with the key pair and ECDH's share of
+ * it. The encryption workers' rate is the cores they get divided by `encryptUs` of the one in use.
  * Prints one JSON line.
  *
  *   npx tsx bench/pushEncrypt.ts [--messages 20000]
  */
 import { createECDH, randomBytes, randomUUID } from 'node:crypto';
 import { pushPayload } from '../src/outbound/push/pushPayload.js';
-import { ECDH_IMPLEMENTATION, ecdhImplementations, encryptPush } from '../src/outbound/push/rfc8291.mjs';
+import {
+  ECDH_IMPLEMENTATION,
+  ecdhImplementations,
+  encryptPush,
+  sealImplementations,
+} from '../src/outbound/push/rfc8291.mjs';
 
 const at = process.argv.indexOf('--messages');
 const messages = at >= 0 ? Number(process.argv[at + 1]) : 20_000;
@@ -34,7 +39,10 @@ const implementations = Object.fromEntries(
   Object.entries(ecdhImplementations).map(([name, ecdh]) => [
     name,
     {
-      encryptUs: cpuUs(() => encryptPush(uaPublic, auth, payload, ecdh), messages),
+      encryptUs: cpuUs(
+        () => encryptPush(uaPublic, auth, payload, ecdh, sealImplementations[name as keyof typeof sealImplementations]),
+        messages,
+      ),
       keyPairAndEcdhUs: cpuUs(() => ecdh(uaPublic), messages),
     },
   ]),

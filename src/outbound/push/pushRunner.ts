@@ -18,8 +18,11 @@ export function startPushRunner(
   log: FastifyBaseLogger,
 ): { stop: () => Promise<void> } {
   // Operators should know when the native addon was not built: pushes then cost more CPU.
-  if (ECDH_IMPLEMENTATION === 'native') log.info('push encryption: key pairs and ECDH by the native addon');
-  else log.warn('push encryption: the native addon (native/p256-ecdh) is not built; node:crypto does the ECDH, slower');
+  if (ECDH_IMPLEMENTATION === 'native') log.info('push encryption: key pairs, ECDH and sealing by the native addon');
+  else
+    log.warn(
+      'push encryption: the native addon (native/p256-ecdh) is not built; node:crypto does the encryption, slower',
+    );
   return startRepeatingJob({
     name: 'push dispatch',
     intervalMs: 250,
