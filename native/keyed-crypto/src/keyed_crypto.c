@@ -29,7 +29,7 @@
 // Values up to this size are copied out of a JavaScript string onto the stack.
 #define STACK_BYTES 1024
 
-typedef enum { KIND_HMAC = 1, KIND_GCM = 2 } Kind;
+typedef enum { KIND_HMAC = 1, KIND_GCM = 2, KIND_GCM_OPEN = 3 } Kind;
 
 typedef struct {
   Kind kind;
@@ -74,6 +74,13 @@ static int init_gcm(Keyed *keyed, const unsigned char *key, size_t length) {
   (void)length;
   keyed->gcm = EVP_CIPHER_CTX_new();
   return keyed->gcm != NULL && EVP_EncryptInit_ex(keyed->gcm, EVP_aes_256_gcm(), NULL, key, NULL) == 1 &&
+         EVP_CIPHER_CTX_ctrl(keyed->gcm, EVP_CTRL_GCM_SET_IVLEN, IV_BYTES, NULL) == 1;
+}
+
+static int init_gcm_open(Keyed *keyed, const unsigned char *key, size_t length) {
+  (void)length;
+  keyed->gcm = EVP_CIPHER_CTX_new();
+  return keyed->gcm != NULL && EVP_DecryptInit_ex(keyed->gcm, EVP_aes_256_gcm(), NULL, key, NULL) == 1 &&
          EVP_CIPHER_CTX_ctrl(keyed->gcm, EVP_CTRL_GCM_SET_IVLEN, IV_BYTES, NULL) == 1;
 }
 
@@ -186,6 +193,66 @@ static napi_value hmac_sha256(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// aes256GcmOpenKey(key) -> keyed context for aes256GcmOpen. The key is 32 bytes.
+static napi_value aes256_gcm_open_key(napi_env env, napi_callback_info info) {
+  return new_keyed(env, info, KIND_GCM_OPEN, AES_KEY_BYTES, AES_KEY_BYTES, init_gcm_open,
+                   "aes256GcmOpenKey takes a 32-byte key as a Buffer");
+}
+
+// aes256GcmOpen(keyed, aad, sealed) -> Buffer | null
+//   aad: the additional data the value was sealed with (its header)
+//   sealed: iv | tag | ciphertext
+// Answers the plaintext, or null when the value is too short or does not authenticate (wrong key,
+// aad or tag, or a changed byte): nothing of an unauthenticated value is returned.
+static napi_value aes256_gcm_open(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value args[3];
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 3) {
+    return throw_type_error(env, "aes256GcmOpen takes a keyed cipher, aad and a sealed value");
+  }
+  Keyed *keyed = keyed_of(env, args[0], KIND_GCM_OPEN);
+  if (keyed == NULL) return throw_type_error(env, "aes256GcmOpen takes a keyed cipher from aes256GcmOpenKey");
+  unsigned char *aad, *sealed;
+  size_t aad_length, sealed_length;
+  if (!buffer_of(env, args[1], &aad, &aad_length) || !buffer_of(env, args[2], &sealed, &sealed_length)) {
+    return throw_type_error(env, "aes256GcmOpen takes Buffers");
+  }
+  napi_value null_value;
+  napi_get_null(env, &null_value);
+  if (aad_length > (size_t)INT32_MAX || sealed_length > (size_t)INT32_MAX) {
+    return throw_type_error(env, "aes256GcmOpen: too long");
+  }
+  if (sealed_length < IV_BYTES + TAG_BYTES) return null_value;
+  const size_t length = sealed_length - IV_BYTES - TAG_BYTES;
+  unsigned char tag[TAG_BYTES];
+  memcpy(tag, sealed + IV_BYTES, TAG_BYTES);
+  // The plaintext is written straight into the Buffer returned; it is wiped if the value fails.
+  void *plain_data = NULL;
+  napi_value result;
+  if (napi_create_buffer(env, length, &plain_data, &result) != napi_ok) {
+    napi_throw_error(env, NULL, "keyed-crypto: could not return the plaintext");
+    return NULL;
+  }
+  unsigned char *plaintext = plain_data;
+  EVP_CIPHER_CTX *gcm = keyed->gcm;
+  int written = 0, final_written = 0, aad_written = 0;
+  unsigned char none[1];
+  ERR_set_mark();
+  int ok = EVP_DecryptInit_ex(gcm, NULL, NULL, NULL, sealed) == 1 &&
+           (aad_length == 0 || EVP_DecryptUpdate(gcm, NULL, &aad_written, aad, (int)aad_length) == 1) &&
+           EVP_DecryptUpdate(gcm, length > 0 ? plaintext : none, &written, sealed + IV_BYTES + TAG_BYTES,
+                             (int)length) == 1 &&
+           (size_t)written == length && EVP_CIPHER_CTX_ctrl(gcm, EVP_CTRL_GCM_SET_TAG, TAG_BYTES, tag) == 1 &&
+           EVP_DecryptFinal_ex(gcm, length > 0 ? plaintext + written : none, &final_written) == 1 &&
+           final_written == 0;
+  ERR_pop_to_mark();
+  if (!ok) {
+    OPENSSL_cleanse(plaintext, length);
+    return null_value;
+  }
+  return result;
+}
+
 static int overlaps(const unsigned char *a, size_t a_length, const unsigned char *b, size_t b_length) {
   return a_length > 0 && b_length > 0 && a < b + b_length && b < a + a_length;
 }
@@ -286,7 +353,9 @@ NAPI_MODULE_INIT() {
   if (!export_function(env, exports, "hmacSha256Key", hmac_sha256_key) ||
       !export_function(env, exports, "hmacSha256", hmac_sha256) ||
       !export_function(env, exports, "aes256GcmKey", aes256_gcm_key) ||
-      !export_function(env, exports, "aes256GcmSealEach", aes256_gcm_seal_each)) {
+      !export_function(env, exports, "aes256GcmSealEach", aes256_gcm_seal_each) ||
+      !export_function(env, exports, "aes256GcmOpenKey", aes256_gcm_open_key) ||
+      !export_function(env, exports, "aes256GcmOpen", aes256_gcm_open)) {
     napi_throw_error(env, NULL, "keyed-crypto: could not export its functions");
     return NULL;
   }

@@ -4,7 +4,13 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { open } from './aesGcm.js';
 import { keyedCrypto, type KeyedCryptoAddon } from './keyedCrypto.js';
-import { batchSealerOf, CRYPTO_IMPLEMENTATION, lookupHasherOf, type CryptoImplementation } from './workerKeys.js';
+import {
+  batchSealerOf,
+  CRYPTO_IMPLEMENTATION,
+  lookupHasherOf,
+  openerOf,
+  type CryptoImplementation,
+} from './workerKeys.js';
 
 const implementations: CryptoImplementation[] = keyedCrypto ? ['node', 'native'] : ['node'];
 
@@ -69,6 +75,29 @@ describe.each(implementations)('keyed hashing and sealing (%s)', (implementation
   });
 });
 
+describe.each(implementations)('opening (%s)', (implementation) => {
+  it('opens what either implementation sealed, and nothing changed, short or under another key', () => {
+    const key = randomBytes(32);
+    const header = Buffer.from([1, ...randomBytes(16)]);
+    const opener = openerOf(key, implementation);
+    const values = [Buffer.alloc(0), Buffer.from('a message'), randomBytes(5000)];
+    for (const sealer of implementations) {
+      const { bytes, lengths } = batchSealerOf(key, header, sealer)(values);
+      let at = 0;
+      values.forEach((value, i) => {
+        const sealed = bytes.subarray(at + header.length, (at += lengths[i]!));
+        expect(opener(sealed, header).equals(value)).toBe(true);
+        const changed = Buffer.from(sealed);
+        changed[changed.length - 1]! ^= 1;
+        expect(() => opener(changed, header)).toThrow();
+        expect(() => opener(sealed, Buffer.alloc(header.length))).toThrow();
+        expect(() => openerOf(randomBytes(32), implementation)(sealed, header)).toThrow();
+      });
+    }
+    expect(() => opener(Buffer.alloc(27), header)).toThrow();
+  });
+});
+
 describe('the native addon', () => {
   const built = existsSync(new URL('../../../native/keyed-crypto/build/Release/keyed_crypto.node', import.meta.url));
   const addon = () => createRequire(import.meta.url)('../../../native/keyed-crypto/index.cjs') as KeyedCryptoAddon;
@@ -115,6 +144,9 @@ describe('the native addon', () => {
     expect(() => a.hmacSha256(mac, 42 as unknown as string)).toThrow(TypeError);
     expect(() => a.hmacSha256Key(Buffer.alloc(0))).toThrow(TypeError);
     expect(() => a.aes256GcmKey(Buffer.alloc(16))).toThrow(TypeError);
+    // A sealing context does not open, nor an opening one seal.
+    expect(() => a.aes256GcmOpen(gcm, Buffer.alloc(0), Buffer.alloc(40))).toThrow(TypeError);
+    expect(() => a.aes256GcmOpenKey(Buffer.alloc(31))).toThrow(TypeError);
     const header = Buffer.from('h');
     const plain = Buffer.from('abc');
     const ivs = randomBytes(12);

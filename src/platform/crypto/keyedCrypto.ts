@@ -20,6 +20,9 @@ export type KeyedCryptoAddon = {
     lengths: Uint32Array,
     out: Buffer,
   ): boolean;
+  aes256GcmOpenKey(key: Buffer): object;
+  /** The plaintext of `iv | tag | ciphertext`, or null when it does not authenticate. */
+  aes256GcmOpen(keyed: object, aad: Buffer, sealed: Buffer): Buffer | null;
 };
 
 /**
@@ -68,7 +71,18 @@ function loadKeyedCrypto(): KeyedCryptoAddon | null {
         return Buffer.concat([header, iv, cipher.getAuthTag(), ct]);
       }),
     );
-    return out.equals(expected) ? addon : null;
+    if (!out.equals(expected)) return null;
+    // Each sealed value opens, and one with a byte changed does not.
+    const opener = addon.aes256GcmOpenKey(key);
+    let at = 0;
+    for (const p of plaintexts) {
+      const sealedValue = out.subarray(at + header.length, (at += header.length + 28 + p.length));
+      if (!addon.aes256GcmOpen(opener, header, sealedValue)?.equals(p)) return null;
+      const changed = Buffer.from(sealedValue);
+      changed[changed.length - 1]! ^= 1;
+      if (addon.aes256GcmOpen(opener, header, changed) !== null) return null;
+    }
+    return addon;
   } catch {
     return null;
   }

@@ -3,14 +3,20 @@ import type { Db } from '../db/types.js';
 import { asBuffer } from '../db/types.js';
 import { open, seal } from './aesGcm.js';
 import type { MasterKeys } from './masterKeys.js';
-import { batchSealerOf, lookupHasherOf, type WorkerKeys } from './workerKeys.js';
+import { batchSealerOf, lookupHasherOf, openerOf, type WorkerKeys } from './workerKeys.js';
 
 /** Ciphertext layout: version (1) | data key id (16, uuid bytes) | iv | tag | ciphertext. */
 const FORMAT_V1 = 0x01;
 const HEADER_BYTES = 17;
 export const PLATFORM_SCOPE = 'platform';
 
-type DataKey = { id: string; key: Buffer };
+type DataKey = { id: string; key: Buffer; opener?: (sealed: Buffer, aad: Buffer) => Buffer };
+
+/** The key's opener, made once: a keyed context reused for every value it opens. */
+function openWith(dk: DataKey, sealed: Buffer, aad: Buffer): Buffer {
+  dk.opener ??= openerOf(dk.key);
+  return dk.opener(sealed, aad);
+}
 
 function uuidBytes(id: string): Buffer {
   return Buffer.from(id.replaceAll('-', ''), 'hex');
@@ -125,7 +131,7 @@ export class KeyRing {
     if (buf[0] !== FORMAT_V1 || buf.length < HEADER_BYTES) throw new Error('unrecognised ciphertext format');
     const header = buf.subarray(0, HEADER_BYTES);
     const dk = await this.keyById(uuidFromBytes(buf.subarray(1, HEADER_BYTES)));
-    return open(dk.key, buf.subarray(HEADER_BYTES), header).toString('utf8');
+    return openWith(dk, buf.subarray(HEADER_BYTES), header).toString('utf8');
   }
 
   /**
@@ -146,7 +152,7 @@ export class KeyRing {
       const dk = s && keys.get(s.keyId);
       if (!s || !dk) return null;
       try {
-        return open(dk.key, s.buf.subarray(HEADER_BYTES), s.buf.subarray(0, HEADER_BYTES)).toString('utf8');
+        return openWith(dk, s.buf.subarray(HEADER_BYTES), s.buf.subarray(0, HEADER_BYTES)).toString('utf8');
       } catch {
         return null;
       }

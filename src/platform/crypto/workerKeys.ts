@@ -1,5 +1,5 @@
 import { createHmac, createSecretKey, KeyObject, randomBytes } from 'node:crypto';
-import { IV_BYTES, sealEach, TAG_BYTES } from './aesGcm.js';
+import { IV_BYTES, open, sealEach, TAG_BYTES } from './aesGcm.js';
 import { keyedCrypto } from './keyedCrypto.js';
 
 /**
@@ -62,5 +62,23 @@ export function batchSealerOf(
       throw new Error('AES-256-GCM sealing failed');
     }
     return { bytes, lengths };
+  };
+}
+
+/**
+ * Opens values sealed under a given key (`iv | tag | ciphertext`, with their header as aad), as
+ * `open` in aesGcm.ts does: the plaintext, or a throw when the value does not authenticate.
+ */
+export function openerOf(
+  key: Buffer,
+  implementation: CryptoImplementation = CRYPTO_IMPLEMENTATION,
+): (sealed: Buffer, aad: Buffer) => Buffer {
+  const addon = implementation === 'native' ? keyedCrypto : null;
+  if (!addon) return (sealed, aad) => open(key, sealed, aad);
+  const keyed = addon.aes256GcmOpenKey(key);
+  return (sealed, aad) => {
+    const plaintext = addon.aes256GcmOpen(keyed, aad, sealed);
+    if (plaintext === null) throw new Error('the value does not open under its key');
+    return plaintext;
   };
 }
