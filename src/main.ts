@@ -53,11 +53,11 @@ async function start(config: Config): Promise<void> {
         `  API documentation:  ${base}/docs\n\n`,
     );
   }
-  // Operators should know when the native addon was not built: bulk sends then cost more CPU.
+  // Operators should know when the native addon is not in use: bulk sends then cost more CPU.
   if (CRYPTO_IMPLEMENTATION === 'native') app.log.info('hashing and sealing: keyed contexts by the native addon');
   else
     app.log.warn(
-      'hashing and sealing: the native addon (native/keyed-crypto) is not built; node:crypto does it, slower',
+      'hashing and sealing: the native addon (native/keyed-crypto) is not built, or did not agree with node:crypto; node:crypto does it, slower',
     );
   const callbacks = startCallbackRunner(app.deps, app.log);
   const pushes = startPushRunner(app.deps, app.log);

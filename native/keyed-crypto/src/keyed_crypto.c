@@ -10,9 +10,9 @@
 // and each value only resets it: HMAC_Init_ex with no key or digest reuses the pads, and
 // EVP_EncryptInit_ex with only an IV keeps the key schedule.
 //
-// A keyed context is held by the JavaScript object that made it and freed (OpenSSL wipes the
-// key material) when that object is collected. It belongs to the thread that made it: values
-// of this addon cannot cross to another thread.
+// A keyed context is held by the JavaScript object it is returned in (marked with a type tag, so
+// no other object passes for one) and freed (OpenSSL wipes the key material) when that object is
+// collected. It belongs to the thread that made it: these objects cannot cross to another thread.
 #include <node_api.h>
 #include "napi_buffers.h"
 #include <openssl/crypto.h>
@@ -47,19 +47,36 @@ static void free_keyed(napi_env env, void *data, void *hint) {
   free(keyed);
 }
 
+// Marks the objects that hold this addon's contexts: any other object, even one wrapping some other
+// native data, is refused rather than read as a context.
+static const napi_type_tag KEYED_TAG = {0x6b65796564637279ULL, 0x70746f636f6e7478ULL};
+
 static Keyed *keyed_of(napi_env env, napi_value value, Kind kind) {
   napi_valuetype type;
+  bool tagged = false;
   Keyed *keyed = NULL;
-  if (napi_typeof(env, value, &type) != napi_ok || type != napi_external) return NULL;
-  if (napi_get_value_external(env, value, (void **)&keyed) != napi_ok || keyed == NULL) return NULL;
+  if (napi_typeof(env, value, &type) != napi_ok || type != napi_object) return NULL;
+  if (napi_check_object_type_tag(env, value, &KEYED_TAG, &tagged) != napi_ok || !tagged) return NULL;
+  if (napi_unwrap(env, value, (void **)&keyed) != napi_ok || keyed == NULL) return NULL;
   return keyed->kind == kind ? keyed : NULL;
 }
 
+// An object holding the context, which frees it when the object is collected.
 static napi_value wrap(napi_env env, Keyed *keyed) {
   napi_value result;
-  if (napi_create_external(env, keyed, free_keyed, NULL, &result) != napi_ok) {
+  if (napi_create_object(env, &result) != napi_ok) {
     free_keyed(env, keyed, NULL);
     napi_throw_error(env, NULL, "keyed-crypto: could not hold the key");
+    return NULL;
+  }
+  if (napi_wrap(env, result, keyed, free_keyed, NULL, NULL) != napi_ok) {
+    free_keyed(env, keyed, NULL);
+    napi_throw_error(env, NULL, "keyed-crypto: could not hold the key");
+    return NULL;
+  }
+  // From here the object owns the context: a failure to tag it leaves it to be collected.
+  if (napi_type_tag_object(env, result, &KEYED_TAG) != napi_ok) {
+    napi_throw_error(env, NULL, "keyed-crypto: could not mark the key");
     return NULL;
   }
   return result;
@@ -219,9 +236,8 @@ static napi_value aes256_gcm_open(napi_env env, napi_callback_info info) {
   }
   napi_value null_value;
   napi_get_null(env, &null_value);
-  if (aad_length > (size_t)INT32_MAX || sealed_length > (size_t)INT32_MAX) {
-    return throw_type_error(env, "aes256GcmOpen: too long");
-  }
+  // Nothing this long was sealed here: it cannot open.
+  if (aad_length > (size_t)INT32_MAX || sealed_length > (size_t)INT32_MAX) return null_value;
   if (sealed_length < IV_BYTES + TAG_BYTES) return null_value;
   const size_t length = sealed_length - IV_BYTES - TAG_BYTES;
   unsigned char tag[TAG_BYTES];

@@ -17,11 +17,11 @@ export function startPushRunner(
   deps: Pick<Deps, 'db' | 'keyring' | 'now' | 'config'>,
   log: FastifyBaseLogger,
 ): { stop: () => Promise<void> } {
-  // Operators should know when the native addon was not built: pushes then cost more CPU.
+  // Operators should know when the native addon is not in use: pushes then cost more CPU.
   if (ECDH_IMPLEMENTATION === 'native') log.info('push encryption: key pairs, ECDH and sealing by the native addon');
   else
     log.warn(
-      'push encryption: the native addon (native/p256-ecdh) is not built; node:crypto does the encryption, slower',
+      'push encryption: the native addon (native/p256-ecdh) is not built, or did not agree with node:crypto; node:crypto does the encryption, slower',
     );
   return startRepeatingJob({
     name: 'push dispatch',

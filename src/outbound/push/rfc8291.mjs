@@ -71,9 +71,13 @@ function nativeEcdhOf(addon) {
 function nativeSealOf(addon) {
   return (senderPublic, secret, salt, uaPublic, authSecret, plaintext) => {
     const out = Buffer.allocUnsafe(HEADER_BYTES + plaintext.length + 1 + TAG_BYTES);
-    const sealed = addon.sealRecord(secret, salt, uaPublic, senderPublic, authSecret, plaintext, out);
-    // The shared secret is not kept; the addon wiped everything it derived from it.
-    secret.fill(0);
+    let sealed;
+    try {
+      sealed = addon.sealRecord(secret, salt, uaPublic, senderPublic, authSecret, plaintext, out);
+    } finally {
+      // The shared secret is not kept; the addon wiped everything it derived from it.
+      secret.fill(0);
+    }
     if (!sealed) throw new Error('the push payload could not be sealed');
     return out;
   };
