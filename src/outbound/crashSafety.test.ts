@@ -6,18 +6,20 @@ import { mapLimit } from '../testing/mapLimit.js';
 import { testRangeNhsNumbers } from '../testing/nhsNumbers.js';
 import type { ServerProcess } from '../testing/serverProcess.js';
 import type { TestDatabase } from '../testing/testDatabase.js';
-import { TOKEN_PATH } from './auth/tokenRoute.js';
 import { CALLBACK_LEASE_MS } from './callbacks/deliverCallbacks.js';
 import { BULK_PATH } from './fhir/bulkRoute.js';
 import { CHANNEL_PATH, SYSTEM } from './fhir/systems.js';
 import { PUSH_LEASE_MS } from './push/dispatchPushes.js';
 import type { ReceiptTask } from './receipts/taskResource.js';
 import {
+  bearerOver,
+  bundleEntryIds,
   call,
   crashTestBed,
   inboxIds,
   inboxIdsOf,
   inboxProblems,
+  locationId,
   postProblems,
   reportedReceipts,
   type Answer,
@@ -26,7 +28,7 @@ import {
   type Delivery,
 } from './testCrashBed.js';
 import { receivedPushes, releaseHeldPushes, settledPushes, type HeldPushes } from './testCrashPushes.js';
-import { batchBundle, inAppRequest, signAssertion, tokenForm } from './testSenders.js';
+import { batchBundle, inAppRequest } from './testSenders.js';
 
 /**
  * Nothing accepted may be lost. The real server process is killed (SIGKILL) while Bundles and
@@ -103,35 +105,6 @@ describe.skipIf(!onPostgres)('nothing accepted is lost when the server process i
       ],
     });
 
-  const bearer = async (agent: http.Agent, srv: ServerProcess) => {
-    const assertion = await signAssertion(sender, new URL(TOKEN_PATH, srv.url).toString());
-    const res = await call(
-      agent,
-      srv.url,
-      'POST',
-      TOKEN_PATH,
-      { 'content-type': 'application/x-www-form-urlencoded' },
-      Buffer.from(tokenForm(assertion)),
-    );
-    expect(res.status, res.body).toBe(200);
-    return { authorization: `Bearer ${(JSON.parse(res.body) as { access_token: string }).access_token}` };
-  };
-
-  /** The message id of each entry of a batch-response answered 201; null for the others. */
-  const entryIds = (res: Answer): (string | null)[] => {
-    const bundle = JSON.parse(res.body) as {
-      type: string;
-      entry: { response: { status: string; location?: string } }[];
-    };
-    expect(bundle.type).toBe('batch-response');
-    return bundle.entry.map((e) =>
-      e.response.status === '201 Created'
-        ? /^CommunicationRequest\/([0-9a-f-]{36})$/.exec(e.response.location!)![1]!
-        : null,
-    );
-  };
-  const singleId = (res: Answer) => /\/CommunicationRequest\/([0-9a-f-]{36})$/.exec(String(res.headers.location))![1]!;
-
   beforeAll(async () => {
     bed = await crashTestBed(enrolled, [...withDevice]);
     ({ tdb, keyring, sender, callbackSecret, patientOf, deliveries, server } = bed);
@@ -157,7 +130,7 @@ describe.skipIf(!onPostgres)('nothing accepted is lost when the server process i
    */
   async function round(n: number, srv: ServerProcess): Promise<{ answered: number; cutOff: number }> {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-    const auth = await bearer(agent, srv);
+    const auth = await bearerOver(agent, srv, sender);
     const headers = { ...auth, 'content-type': 'application/fhir+json' };
     const campaignId = `crash-campaign-${n}`;
     const mine: BundleSend[] = Array.from({ length: BUNDLES }, (_, b) => {
@@ -190,7 +163,7 @@ describe.skipIf(!onPostgres)('nothing accepted is lost when the server process i
         b.outcome = 'refused';
         return;
       }
-      const ids = entryIds(res);
+      const ids = bundleEntryIds(res);
       expect(ids).toHaveLength(b.entries.length);
       ids.forEach((id, i) => (b.entries[i]!.firstId = id));
       b.outcome = 'answered';
@@ -218,7 +191,7 @@ describe.skipIf(!onPostgres)('nothing accepted is lost when the server process i
         try {
           const res = await call(agent, srv.url, 'POST', CHANNEL_PATH.in_app, headers, s.body);
           if (res.status === 201) {
-            s.firstId = singleId(res);
+            s.firstId = locationId(res);
             s.outcome = 'answered';
           } else {
             s.outcome = 'refused';
@@ -358,16 +331,16 @@ describe.skipIf(!onPostgres)('nothing accepted is lost when the server process i
 
   it('a client resending everything with the same request-ids gets 201 for each, and no second row', async () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-    const headers = { ...(await bearer(agent, server!)), 'content-type': 'application/fhir+json' };
+    const headers = { ...(await bearerOver(agent, server!, sender)), 'content-type': 'application/fhir+json' };
     await mapLimit(bundles, 2, async (b) => {
       const res = await call(agent, server!.url, 'POST', BULK_PATH, headers, b.body);
       expect(res.status, res.body.slice(0, 500)).toBe(200);
-      entryIds(res).forEach((id, i) => (b.entries[i]!.finalId = id));
+      bundleEntryIds(res).forEach((id, i) => (b.entries[i]!.finalId = id));
     });
     await mapLimit(singles, 16, async (s) => {
       const res = await call(agent, server!.url, 'POST', CHANNEL_PATH.in_app, headers, s.body);
       expect(res.status, res.body.slice(0, 500)).toBe(201);
-      s.finalId = singleId(res);
+      s.finalId = locationId(res);
     });
     agent.destroy();
 
@@ -473,7 +446,7 @@ describe.skipIf(!onPostgres)('nothing accepted is lost when the server process i
 
     // Reported: every receipt once in the receipt report, paged through day by day.
     const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
-    const auth = await bearer(agent, server!);
+    const auth = await bearerOver(agent, server!, sender);
     const { reported, pages } = await reportedReceipts(agent, server!.url, auth, new Set(receipts.map((r) => r.day)));
     agent.destroy();
     expect(reported.size).toBe(receiptIds.size);

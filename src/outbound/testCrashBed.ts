@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CryptoKey } from 'jose';
+import { expect } from 'vitest';
 import { CALLBACK_PATH } from '../identity/patientSignIn/oidcClient.js';
 import { PATIENT_SESSION_COOKIE } from '../identity/patientSignIn/patientSessions.js';
 import { SIGN_IN_COOKIE } from '../identity/patientSignIn/signInAttempts.js';
@@ -22,7 +23,8 @@ import { listInbox } from './inbox/patientInbox.js';
 import { RECEIPT_REPORT_PATH } from './receipts/receiptReport.js';
 import type { ReceiptTask } from './receipts/taskResource.js';
 import { subscribePush } from './push/subscriptions.js';
-import { rsaKeyPair } from './testSenders.js';
+import { TOKEN_PATH } from './auth/tokenRoute.js';
+import { rsaKeyPair, signAssertion, tokenForm } from './testSenders.js';
 
 /** A receipt callback as the client's receiver got it. */
 export type Delivery = { key: string; signature: string; body: string; at: number };
@@ -357,4 +359,42 @@ export function postProblems(
     bodyOf.set(d.key, d.body);
   }
   return bad;
+}
+
+/** A bearer token for the sender from the server's token endpoint, over real HTTP, as a header. */
+export async function bearerOver(
+  agent: http.Agent,
+  srv: ServerProcess,
+  sender: CrashSender,
+): Promise<{ authorization: string }> {
+  const assertion = await signAssertion(sender, new URL(TOKEN_PATH, srv.url).toString());
+  const res = await call(
+    agent,
+    srv.url,
+    'POST',
+    TOKEN_PATH,
+    { 'content-type': 'application/x-www-form-urlencoded' },
+    Buffer.from(tokenForm(assertion)),
+  );
+  expect(res.status, res.body).toBe(200);
+  return { authorization: `Bearer ${(JSON.parse(res.body) as { access_token: string }).access_token}` };
+}
+
+/** The message id of each entry of a batch-response answered 201; null for the others. */
+export function bundleEntryIds(res: Answer): (string | null)[] {
+  const bundle = JSON.parse(res.body) as {
+    type: string;
+    entry: { response: { status: string; location?: string } }[];
+  };
+  expect(bundle.type).toBe('batch-response');
+  return bundle.entry.map((e) =>
+    e.response.status === '201 Created'
+      ? /^CommunicationRequest\/([0-9a-f-]{36})$/.exec(e.response.location!)![1]!
+      : null,
+  );
+}
+
+/** The message id in a single send's Location header. */
+export function locationId(res: Answer): string {
+  return /\/CommunicationRequest\/([0-9a-f-]{36})$/.exec(String(res.headers.location))![1]!;
 }

@@ -61,6 +61,19 @@ static Keyed *keyed_of(napi_env env, napi_value value, Kind kind) {
   return keyed->kind == kind ? keyed : NULL;
 }
 
+// A call on a keyed context: exactly `count` arguments, the first a context of this kind. Answers
+// the context, or NULL with a TypeError thrown saying what the call takes.
+static Keyed *keyed_call(napi_env env, napi_callback_info info, size_t count, napi_value *args, Kind kind,
+                         const char *usage) {
+  size_t argc = count;
+  Keyed *keyed = NULL;
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) == napi_ok && argc == count) {
+    keyed = keyed_of(env, args[0], kind);
+  }
+  if (keyed == NULL) throw_type_error(env, usage);
+  return keyed;
+}
+
 // An object holding the context, which frees it when the object is collected.
 static napi_value wrap(napi_env env, Keyed *keyed) {
   napi_value result;
@@ -143,13 +156,10 @@ static napi_value aes256_gcm_key(napi_env env, napi_callback_info info) {
 
 // hmacSha256(keyed, value) -> 32-byte Buffer. value: a string (hashed as UTF-8) or a Buffer.
 static napi_value hmac_sha256(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value args[2];
-  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 2) {
-    return throw_type_error(env, "hmacSha256 takes a keyed HMAC and a value");
-  }
-  Keyed *keyed = keyed_of(env, args[0], KIND_HMAC);
-  if (keyed == NULL) return throw_type_error(env, "hmacSha256 takes a keyed HMAC from hmacSha256Key");
+  Keyed *keyed =
+      keyed_call(env, info, 2, args, KIND_HMAC, "hmacSha256 takes a keyed HMAC from hmacSha256Key and a value");
+  if (keyed == NULL) return NULL;
 
   unsigned char stack[STACK_BYTES];
   unsigned char *data = NULL;
@@ -222,13 +232,10 @@ static napi_value aes256_gcm_open_key(napi_env env, napi_callback_info info) {
 // Answers the plaintext, or null when the value is too short or does not authenticate (wrong key,
 // aad or tag, or a changed byte): nothing of an unauthenticated value is returned.
 static napi_value aes256_gcm_open(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value args[3];
-  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 3) {
-    return throw_type_error(env, "aes256GcmOpen takes a keyed cipher, aad and a sealed value");
-  }
-  Keyed *keyed = keyed_of(env, args[0], KIND_GCM_OPEN);
-  if (keyed == NULL) return throw_type_error(env, "aes256GcmOpen takes a keyed cipher from aes256GcmOpenKey");
+  Keyed *keyed = keyed_call(env, info, 3, args, KIND_GCM_OPEN,
+                            "aes256GcmOpen takes a keyed cipher from aes256GcmOpenKey, aad and a sealed value");
+  if (keyed == NULL) return NULL;
   unsigned char *aad, *sealed;
   size_t aad_length, sealed_length;
   if (!buffer_of(env, args[1], &aad, &aad_length) || !buffer_of(env, args[2], &sealed, &sealed_length)) {
@@ -269,10 +276,6 @@ static napi_value aes256_gcm_open(napi_env env, napi_callback_info info) {
   return result;
 }
 
-static int overlaps(const unsigned char *a, size_t a_length, const unsigned char *b, size_t b_length) {
-  return a_length > 0 && b_length > 0 && a < b + b_length && b < a + a_length;
-}
-
 // aes256GcmSealEach(keyed, header, ivs, plaintexts, lengths, out) -> boolean
 //   header: written before each sealed value and authenticated with it as its additional data
 //   ivs: 12 bytes for each value, end to end (the caller draws them at random)
@@ -283,13 +286,11 @@ static int overlaps(const unsigned char *a, size_t a_length, const unsigned char
 // move or resize them while they are read and written. Answers false when OpenSSL fails; what it
 // wrote of out is then not to be used.
 static napi_value aes256_gcm_seal_each(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
   napi_value args[6];
-  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 6) {
-    return throw_type_error(env, "aes256GcmSealEach takes a keyed cipher, header, ivs, plaintexts, lengths and out");
-  }
-  Keyed *keyed = keyed_of(env, args[0], KIND_GCM);
-  if (keyed == NULL) return throw_type_error(env, "aes256GcmSealEach takes a keyed cipher from aes256GcmKey");
+  Keyed *keyed = keyed_call(env, info, 6, args, KIND_GCM,
+                            "aes256GcmSealEach takes a keyed cipher from aes256GcmKey, header, ivs, plaintexts, "
+                            "lengths and out");
+  if (keyed == NULL) return NULL;
   unsigned char *header, *ivs, *plaintexts, *out;
   size_t header_length, ivs_length, plaintexts_length, out_length;
   if (!buffer_of(env, args[1], &header, &header_length) || !buffer_of(env, args[2], &ivs, &ivs_length) ||

@@ -115,10 +115,6 @@ static napi_value ephemeral_ecdh(napi_env env, napi_callback_info info) {
   return result;
 }
 
-static int overlaps(const unsigned char *a, size_t a_length, const unsigned char *b, size_t b_length) {
-  return a_length > 0 && b_length > 0 && a < b + b_length && b < a + a_length;
-}
-
 // sealRecord(secret, salt, uaPublic, senderPublic, authSecret, plaintext, out) -> boolean
 //   secret: the ECDH shared secret, 32 bytes; salt: 16 random bytes for this message
 //   uaPublic, senderPublic: the browser's and this message's public keys, 65 bytes uncompressed

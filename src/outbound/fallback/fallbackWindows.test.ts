@@ -1,56 +1,46 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { recordReceipt } from '../receipts/recordReceipt.js';
-import { fallbackParties, HOUR, type FallbackParties } from './testFallback.js';
+import { HOUR, useFallbackParties } from './testFallback.js';
 
 const SECOND = 1_000;
 const MINUTE = 60_000;
 
 describe('fallback windows, to the second', () => {
-  let p: FallbackParties;
-  beforeAll(async () => {
-    p = await fallbackParties();
-  });
-  afterAll(async () => {
-    await p.close();
-  });
-  beforeEach(async () => {
-    // Each test starts with nothing due from the ones before it.
-    await p.runAt(48 * HOUR, { limit: 10_000 });
-    p.notify.sent.length = 0;
-  });
+  // Each test starts with nothing due from the ones before it.
+  const p = useFallbackParties();
 
   /** Nothing is sent a second before the message is `window` old; one send a second after. */
   const expectFallbackAt = async (id: string, window: number, reason: 'not_notified' | 'unread') => {
-    expect(await p.runAtAge(id, window - SECOND)).toMatchObject({ sent: 0 });
-    expect(p.notify.sent).toEqual([]);
-    expect(await p.runAtAge(id, window + SECOND)).toMatchObject({ sent: 1 });
-    expect(p.notify.sent.map((n) => n.reference)).toEqual([id]);
-    const { rows } = await p.t.deps.db.query('SELECT state, reason FROM outbound_fallbacks WHERE message_id = $1', [
+    expect(await p().runAtAge(id, window - SECOND)).toMatchObject({ sent: 0 });
+    expect(p().notify.sent).toEqual([]);
+    expect(await p().runAtAge(id, window + SECOND)).toMatchObject({ sent: 1 });
+    expect(p().notify.sent.map((n) => n.reference)).toEqual([id]);
+    const { rows } = await p().t.deps.db.query('SELECT state, reason FROM outbound_fallbacks WHERE message_id = $1', [
       id,
     ]);
     expect(rows).toEqual([{ state: 'sent', reason }]);
-    p.notify.sent.length = 0;
+    p().notify.sent.length = 0;
   };
   const notified = async (id: string) => {
-    await recordReceipt(p.t.deps.db, { messageId: id, code: 'Notified', at: new Date() });
+    await recordReceipt(p().t.deps.db, { messageId: id, code: 'Notified', at: new Date() });
     return id;
   };
 
   it('falls back just after an hour without Notified, on either channel, and not just before', async () => {
     for (const [i, channel] of (['in_app', 'notification'] as const).entries()) {
-      const id = await p.send(await p.patient({ phone: `0770090030${i}` }), { channel });
+      const id = await p().send(await p().patient({ phone: `0770090030${i}` }), { channel });
       await expectFallbackAt(id, HOUR, 'not_notified');
     }
   });
 
   it('falls back just after 24 hours when a Notified message is unread, and not just before', async () => {
-    const id = await notified(await p.send(await p.patient({ phone: '07700900310' })));
+    const id = await notified(await p().send(await p().patient({ phone: '07700900310' })));
     await expectFallbackAt(id, 24 * HOUR, 'unread');
   });
 
   it('falls back just after 4 hours when a time-sensitive Notified message is unread, and not just before', async () => {
     const id = await notified(
-      await p.send(await p.patient({ phone: '07700900320' }), {
+      await p().send(await p().patient({ phone: '07700900320' }), {
         fallback: [{ url: 'timeSensitive', valueBoolean: true }],
       }),
     );
@@ -59,7 +49,7 @@ describe('fallback windows, to the second', () => {
 
   it("follows the sender's not-notified window to the second, shorter or longer than the hour", async () => {
     for (const [i, minutes] of [10, 90].entries()) {
-      const id = await p.send(await p.patient({ phone: `0770090033${i}` }), {
+      const id = await p().send(await p().patient({ phone: `0770090033${i}` }), {
         fallback: [{ url: 'notNotifiedAfter', valueDuration: { value: minutes, unit: 'min' } }],
       });
       await expectFallbackAt(id, minutes * MINUTE, 'not_notified');
@@ -74,7 +64,7 @@ describe('fallback windows, to the second', () => {
     ];
     for (const [i, { hours, fallback }] of cases.entries()) {
       const id = await notified(
-        await p.send(await p.patient({ phone: `0770090034${i}` }), {
+        await p().send(await p().patient({ phone: `0770090034${i}` }), {
           fallback: [...fallback, { url: 'unreadAfter', valueDuration: { value: hours, unit: 'h' } }],
         }),
       );

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { enrolPatient } from '../../identity/patients.js';
 import { startNotifyService, type TestNotify } from '../../testing/notifyService.js';
 import { buildTestApp, type TestApp } from '../../testing/testApp.js';
@@ -109,4 +110,28 @@ export async function fallbackParties(): Promise<FallbackParties> {
       await notify.close();
     },
   };
+}
+
+/**
+ * The parties for one describe block: made before its tests and closed after them, and before
+ * each test the fallbacks left due by earlier tests are sent and forgotten, so each starts with
+ * nothing due. Read them through the returned function once the block is running.
+ */
+export function useFallbackParties(): () => FallbackParties {
+  let parties: FallbackParties | undefined;
+  const p = () => {
+    if (!parties) throw new Error('the fallback parties are made in beforeAll');
+    return parties;
+  };
+  beforeAll(async () => {
+    parties = await fallbackParties();
+  });
+  afterAll(async () => {
+    await parties?.close();
+  });
+  beforeEach(async () => {
+    await p().runAt(48 * HOUR, { limit: 10_000 });
+    p().notify.sent.length = 0;
+  });
+  return p;
 }

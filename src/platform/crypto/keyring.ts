@@ -10,7 +10,14 @@ const FORMAT_V1 = 0x01;
 const HEADER_BYTES = 17;
 export const PLATFORM_SCOPE = 'platform';
 
-type DataKey = { id: string; key: Buffer; opener?: (sealed: Buffer, aad: Buffer) => Buffer };
+type BatchSealer = (values: readonly Buffer[]) => { bytes: Buffer; lengths: number[] };
+/** A data key, with the keyed contexts made from it once and reused (see workerKeys.ts). */
+type DataKey = { id: string; key: Buffer; opener?: (sealed: Buffer, aad: Buffer) => Buffer; sealer?: BatchSealer };
+
+/** The ciphertext header naming a data key. */
+function sealHeaderOf(dk: DataKey): Buffer {
+  return Buffer.concat([Buffer.from([FORMAT_V1]), uuidBytes(dk.id)]);
+}
 
 /** The key's opener, made once: a keyed context reused for every value it opens. */
 function openWith(dk: DataKey, sealed: Buffer, aad: Buffer): Buffer {
@@ -100,14 +107,16 @@ export class KeyRing {
   /** A synchronous sealer for one scope, for code that encrypts several fields at once. */
   async sealer(scope: string): Promise<(value: string) => Buffer> {
     const dk = await this.activeKey(scope);
-    const header = Buffer.concat([Buffer.from([FORMAT_V1]), uuidBytes(dk.id)]);
+    const header = sealHeaderOf(dk);
     return (value) => Buffer.concat([header, seal(dk.key, Buffer.from(value, 'utf8'), header)]);
   }
 
   /** Seals many values for one scope into one buffer (see `sealEach`); each opens with `decrypt`. */
-  async batchSealer(scope: string): Promise<(values: readonly Buffer[]) => { bytes: Buffer; lengths: number[] }> {
-    const { sealKey, sealHeader } = await this.sealKeys(scope);
-    return batchSealerOf(sealKey, sealHeader);
+  async batchSealer(scope: string): Promise<BatchSealer> {
+    // Made once per data key: every group-committed write of single sends asks for one.
+    const dk = await this.activeKey(scope);
+    dk.sealer ??= batchSealerOf(dk.key, sealHeaderOf(dk));
+    return dk.sealer;
   }
 
   /** The keys a worker thread hashes and seals one scope's values with (see `WorkerKeys`). */
@@ -119,7 +128,7 @@ export class KeyRing {
   /** One scope's active data key and the ciphertext header that names it. */
   private async sealKeys(scope: string): Promise<{ sealKey: Buffer; sealHeader: Buffer }> {
     const dk = await this.activeKey(scope);
-    return { sealKey: dk.key, sealHeader: Buffer.concat([Buffer.from([FORMAT_V1]), uuidBytes(dk.id)]) };
+    return { sealKey: dk.key, sealHeader: sealHeaderOf(dk) };
   }
 
   async encrypt(scope: string, value: string): Promise<Buffer> {
